@@ -1,0 +1,261 @@
+package org.mirrorsd.devices.cpu;
+
+import org.mirrorsd.devices.ForwardBatch;
+import org.mirrorsd.devices.KvCache;
+import org.mirrorsd.devices.LayerExecutor;
+import org.mirrorsd.devices.RopeTable;
+import org.mirrorsd.models.LayerWeights;
+import org.mirrorsd.models.LlamaConfig;
+import org.mirrorsd.models.LlamaModel;
+import org.mirrorsd.models.LlamaWeights;
+import org.mirrorsd.models.tensor.Tensor;
+
+/**
+ * The Llama forward pass on the CPU, with Vector API kernels and a thread pool of its own.
+ * See {@link LayerExecutor} for how the pieces compose.
+ */
+public final class CpuExecutor implements LayerExecutor {
+    /** Below this many multiply-adds a matmul is not worth waking other threads for. */
+    private static final int MIN_PARALLEL_WORK = 1 << 15;
+
+    private final LlamaModel model;
+    private final LlamaConfig c;
+    private final LlamaWeights w;
+    private final WorkerPool pool;
+    private final RopeTable rope;
+
+    public CpuExecutor(LlamaModel model, int threads) {
+        this.model = model;
+        this.c = model.config();
+        this.w = model.weights();
+        this.pool = new WorkerPool("cpu-" + model.name(), threads);
+        this.rope = new RopeTable(c, w.ropeFreqFactors());
+    }
+
+    @Override
+    public String describe() {
+        return "cpu: " + pool.threads() + " threads, " + VectorKernels.floatLanes() * 32 + "-bit vectors";
+    }
+
+    @Override
+    public LlamaConfig config() { return c; }
+
+    public LlamaModel model() { return model; }
+
+    @Override
+    public CpuKvCache newCache(int capacity) {
+        if (capacity < 1 || capacity > c.contextLength()) {
+            throw new IllegalArgumentException("cache capacity " + capacity + " outside 1.." + c.contextLength());
+        }
+        return new CpuKvCache(c.layers(), c.kvDim(), capacity);
+    }
+
+    @Override
+    public ForwardBatch newBatch(int capacity) {
+        ForwardBatch b = new ForwardBatch(capacity, c.dim());
+        b.scratch(new Scratch(c, capacity));
+        return b;
+    }
+
+    /** Per-batch work buffers, row-major like the hidden states. */
+    private static final class Scratch {
+        final float[] xb, xb2, q, k, v, hb, hb2;
+
+        Scratch(LlamaConfig c, int rows) {
+            int width = Math.max(c.dim(), c.queryDim());
+            xb = new float[rows * width];
+            xb2 = new float[rows * c.dim()];
+            q = new float[rows * c.queryDim()];
+            k = new float[rows * c.kvDim()];
+            v = new float[rows * c.kvDim()];
+            hb = new float[rows * c.hiddenDim()];
+            hb2 = new float[rows * c.hiddenDim()];
+        }
+    }
+
+    private Scratch scratch(ForwardBatch b) {
+        if (!(b.scratch() instanceof Scratch s)) {
+            throw new IllegalArgumentException("batch was not made by this executor");
+        }
+        return s;
+    }
+
+    @Override
+    public void embed(ForwardBatch b) {
+        float[] x = b.hidden();
+        for (int r = 0; r < b.size(); r++) {
+            int token = b.token(r);
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " outside the vocabulary 0.." + (c.vocabSize() - 1));
+            }
+            w.tokenEmbedding().readRow(token, x, r * c.dim());
+        }
+    }
+
+    @Override
+    public void runLayers(int from, int to, ForwardBatch b) {
+        if (from < 0 || to > c.layers() || from > to) {
+            throw new IllegalArgumentException("layer range [" + from + ", " + to + ") outside [0, " + c.layers() + ")");
+        }
+        int rows = b.size();
+        if (rows == 0 || from == to) return;
+        CpuKvCache[] caches = new CpuKvCache[rows];
+        for (int r = 0; r < rows; r++) {
+            if (!(b.cache(r) instanceof CpuKvCache kc)) {
+                throw new IllegalArgumentException("row " + r + " has a cache not made by this executor");
+            }
+            caches[r] = kc;
+            kc.prepareWrite(b.position(r));
+        }
+        Scratch s = scratch(b);
+        for (int l = from; l < to; l++) {
+            layer(l, b, caches, s);
+        }
+    }
+
+    private void layer(int l, ForwardBatch b, CpuKvCache[] caches, Scratch s) {
+        LayerWeights lw = w.layers()[l];
+        int rows = b.size();
+        int dim = c.dim(), qDim = c.queryDim(), kvDim = c.kvDim(), hidden = c.hiddenDim();
+        float[] x = b.hidden();
+
+        // Attention block.
+        for (int r = 0; r < rows; r++) rmsnorm(s.xb, r * dim, x, r * dim, lw.attnNorm(), dim);
+        matmuls(rows, s.xb, dim, new Tensor[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {s.q, s.k, s.v});
+        for (int r = 0; r < rows; r++) {
+            int pos = b.position(r);
+            rope.rotate(s.q, r * qDim, c.heads(), pos);
+            rope.rotate(s.k, r * kvDim, c.kvHeads(), pos);
+            CpuKvCache kc = caches[r];
+            int slot = kc.slotOffset(pos);
+            System.arraycopy(s.k, r * kvDim, kc.keys(l, pos), slot, kvDim);
+            System.arraycopy(s.v, r * kvDim, kc.values(l, pos), slot, kvDim);
+        }
+        attention(l, b, caches, s);
+        matmuls(rows, s.xb, qDim, new Tensor[] {lw.wo()}, new float[][] {s.xb2});
+        for (int i = 0; i < rows * dim; i++) x[i] += s.xb2[i];
+
+        // Feed-forward block (SwiGLU).
+        for (int r = 0; r < rows; r++) rmsnorm(s.xb, r * dim, x, r * dim, lw.ffnNorm(), dim);
+        matmuls(rows, s.xb, dim, new Tensor[] {lw.w1(), lw.w3()}, new float[][] {s.hb, s.hb2});
+        for (int i = 0; i < rows * hidden; i++) {
+            float g = s.hb[i];
+            s.hb[i] = g / (1f + (float) Math.exp(-g)) * s.hb2[i];
+        }
+        matmuls(rows, s.hb, hidden, new Tensor[] {lw.w2()}, new float[][] {s.xb2});
+        for (int i = 0; i < rows * dim; i++) x[i] += s.xb2[i];
+    }
+
+    /** Causal attention of every (row, head) over its own sequence's cache, output into xb. */
+    private void attention(int l, ForwardBatch b, CpuKvCache[] caches, Scratch s) {
+        int heads = c.heads(), headSize = c.headSize(), qDim = c.queryDim(), group = c.kvGroup();
+        float scale = (float) (1.0 / Math.sqrt(headSize));
+        int tasks = b.size() * heads;
+        int work = 0;
+        for (int r = 0; r < b.size(); r++) work += (b.position(r) + 1) * headSize * heads * 2;
+        int minChunk = work > MIN_PARALLEL_WORK ? 1 : tasks;
+        pool.forRange(tasks, minChunk, (from, to) -> {
+            float[] att = new float[maxPosition(b) + 1];
+            for (int t = from; t < to; t++) {
+                int r = t / heads, h = t % heads;
+                int pos = b.position(r);
+                CpuKvCache kc = caches[r];
+                int qOff = r * qDim + h * headSize;
+                int kvOff = (h / group) * headSize;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int p = 0; p <= pos; p++) {
+                    float score = org.mirrorsd.devices.cpu.VectorKernels.dot(s.q, qOff, kc.keys(l, p),
+                            kc.slotOffset(p) + kvOff, headSize) * scale;
+                    att[p] = score;
+                    if (score > max) max = score;
+                }
+                float sum = 0;
+                for (int p = 0; p <= pos; p++) {
+                    float e = (float) Math.exp(att[p] - max);
+                    att[p] = e;
+                    sum += e;
+                }
+                int outOff = r * qDim + h * headSize;
+                java.util.Arrays.fill(s.xb, outOff, outOff + headSize, 0f);
+                float inv = 1f / sum;
+                for (int p = 0; p <= pos; p++) {
+                    VectorKernels.axpy(att[p] * inv, kc.values(l, p), kc.slotOffset(p) + kvOff, s.xb, outOff, headSize);
+                }
+            }
+        });
+    }
+
+    private static int maxPosition(ForwardBatch b) {
+        int max = 0;
+        for (int r = 0; r < b.size(); r++) max = Math.max(max, b.position(r));
+        return max;
+    }
+
+    /**
+     * out_j[r, i] = W_j[i, :] . in[r, :] for several weight matrices at once: one parallel loop over all their
+     * rows, so the threads are woken once and every weight row is read once for the whole batch.
+     */
+    private void matmuls(int rows, float[] in, int inWidth, Tensor[] ws, float[][] outs) {
+        int totalRows = 0;
+        for (Tensor t : ws) {
+            if (t.cols() != inWidth) {
+                throw new IllegalStateException("tensor '" + t.name() + "' has " + t.cols() + " columns, input has " + inWidth);
+            }
+            totalRows += t.rows();
+        }
+        int minChunk = Math.max(1, MIN_PARALLEL_WORK / Math.max(1, inWidth * rows));
+        pool.forRange(totalRows, minChunk, (from, to) -> {
+            int base = 0;
+            for (int j = 0; j < ws.length; j++) {
+                Tensor t = ws[j];
+                int lo = Math.max(from, base), hi = Math.min(to, base + t.rows());
+                float[] out = outs[j];
+                int outWidth = t.rows();
+                for (int i = lo; i < hi; i++) {
+                    int row = i - base;
+                    for (int r = 0; r < rows; r++) {
+                        out[r * outWidth + row] = VectorKernels.dot(t, row, in, r * inWidth);
+                    }
+                }
+                base += t.rows();
+            }
+        });
+    }
+
+    static void rmsnorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int n, float eps) {
+        float ss = 0;
+        for (int i = 0; i < n; i++) ss += x[xOff + i] * x[xOff + i];
+        ss /= n;
+        ss += eps;
+        ss = (float) (1.0 / Math.sqrt(ss));
+        for (int i = 0; i < n; i++) out[outOff + i] = weight[i] * (ss * x[xOff + i]);
+    }
+
+    private void rmsnorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int n) {
+        rmsnorm(out, outOff, x, xOff, weight, n, c.rmsEps());
+    }
+
+    @Override
+    public void logits(ForwardBatch b, float[] out) {
+        int rows = b.size();
+        Scratch s = scratch(b);
+        for (int r = 0; r < rows; r++) rmsnorm(s.xb, r * c.dim(), b.hidden(), r * c.dim(), w.finalNorm(), c.dim());
+        matmuls(rows, s.xb, c.dim(), new Tensor[] {w.classifier()}, new float[][] {out});
+    }
+
+    @Override
+    public void logits(ForwardBatch b, int row, float[] out, int outOffset) {
+        float[] normed = new float[c.dim()];
+        rmsnorm(normed, 0, b.hidden(), row * c.dim(), w.finalNorm(), c.dim());
+        Tensor cls = w.classifier();
+        int minChunk = Math.max(1, MIN_PARALLEL_WORK / c.dim());
+        pool.forRange(cls.rows(), minChunk, (from, to) -> {
+            for (int i = from; i < to; i++) out[outOffset + i] = VectorKernels.dot(cls, i, normed, 0);
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

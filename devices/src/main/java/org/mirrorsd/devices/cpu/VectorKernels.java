@@ -1,0 +1,194 @@
+package org.mirrorsd.devices.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.mirrorsd.models.tensor.BF16Tensor;
+import org.mirrorsd.models.tensor.F16Tensor;
+import org.mirrorsd.models.tensor.F32Tensor;
+import org.mirrorsd.models.tensor.Halfs;
+import org.mirrorsd.models.tensor.Int8GroupTensor;
+import org.mirrorsd.models.tensor.Q4_0Tensor;
+import org.mirrorsd.models.tensor.Q8_0Tensor;
+import org.mirrorsd.models.tensor.Tensor;
+
+/**
+ * Dot products of one weight row with an activation vector, one kernel per weight format, written with the
+ * Vector API so that C2 emits AVX2/AVX-512 (or NEON) code. Decoding is memory-bound: each kernel streams its
+ * row once and keeps the arithmetic simple.
+ */
+public final class VectorKernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int FL = F.length();
+    private static final VectorSpecies<Short> S_HALF = ShortVector.SPECIES_PREFERRED.withShape(
+            jdk.incubator.vector.VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
+    private VectorKernels() {}
+
+    /** Lanes of the float vectors in use: 16 with AVX-512, 8 with AVX2. */
+    public static int floatLanes() { return FL; }
+
+    /** {@code sum_i w[row, i] * x[xOff + i]} over one row of {@code w}. */
+    public static float dot(Tensor w, int row, float[] x, int xOff) {
+        return switch (w) {
+            case F32Tensor t -> dotF32(t.data(), (long) row * t.cols() * 4, x, xOff, t.cols());
+            case F16Tensor t -> dotF16(t.data(), (long) row * t.cols() * 2, x, xOff, t.cols());
+            case BF16Tensor t -> dotBF16(t.data(), (long) row * t.cols() * 2, x, xOff, t.cols());
+            case Q8_0Tensor t -> dotQ8_0(t.data(), (long) row * (t.cols() / Q8_0Tensor.BLOCK), x, xOff, t.cols());
+            case Q4_0Tensor t -> dotQ4_0(t.data(), (long) row * (t.cols() / Q4_0Tensor.BLOCK), x, xOff, t.cols());
+            case Int8GroupTensor t -> dotInt8Group(t, row, x, xOff);
+        };
+    }
+
+    static float dotF32(MemorySegment w, long byteOff, float[] x, int xOff, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        int i = 0;
+        int bound2 = n - n % (2 * FL);
+        for (; i < bound2; i += 2 * FL) {
+            a0 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            a1 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * (i + FL), LE)
+                    .fma(FloatVector.fromArray(F, x, xOff + i + FL), a1);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += w.get(LE_FLOAT, byteOff + 4L * i) * x[xOff + i];
+        return s;
+    }
+
+    static float dotBF16(MemorySegment w, long byteOff, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        int bound = n - n % FL;
+        for (; i < bound; i += FL) {
+            IntVector bits = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, byteOff + 2L * i, LE)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            FloatVector wv = bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = wv.fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += Halfs.bf16ToFloat(w.get(LE_SHORT, byteOff + 2L * i)) * x[xOff + i];
+        return s;
+    }
+
+    /** 2^112: rescales an f16 exponent placed in an f32 into the right range (also exact for subnormals). */
+    private static final float F16_EXP_ADJUST = 0x1p112f;
+
+    static float dotF16(MemorySegment w, long byteOff, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        int bound = n - n % FL;
+        for (; i < bound; i += FL) {
+            IntVector h = ((IntVector) ShortVector.fromMemorySegment(S_HALF, w, byteOff + 2L * i, LE)
+                    .convertShape(VectorOperators.S2I, I, 0)).and(0xFFFF);
+            // Finite halves only (weights have no inf/NaN): shift exponent+mantissa into place, rescale, add sign.
+            FloatVector magnitude = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()
+                    .mul(F16_EXP_ADJUST);
+            FloatVector wv = magnitude.reinterpretAsInts()
+                    .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            acc = wv.fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += Halfs.f16ToFloat(w.get(LE_SHORT, byteOff + 2L * i)) * x[xOff + i];
+        return s;
+    }
+
+    static float dotQ8_0(MemorySegment w, long firstBlock, float[] x, int xOff, int n) {
+        int blocks = n / Q8_0Tensor.BLOCK;
+        FloatVector acc = FloatVector.zero(F);
+        long base = firstBlock * Q8_0Tensor.BLOCK_BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long off = base + (long) b * Q8_0Tensor.BLOCK_BYTES;
+            float scale = Float.float16ToFloat(w.get(LE_SHORT, off));
+            ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, w, off + 2, LE);
+            int xi = xOff + b * Q8_0Tensor.BLOCK;
+            FloatVector sum = FloatVector.zero(F);
+            for (int p = 0; p < Q8_0Tensor.BLOCK / FL; p++) {
+                FloatVector wq = (FloatVector) q.convertShape(VectorOperators.B2F, F, p);
+                sum = wq.fma(FloatVector.fromArray(F, x, xi + p * FL), sum);
+            }
+            acc = sum.fma(FloatVector.broadcast(F, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static float dotQ4_0(MemorySegment w, long firstBlock, float[] x, int xOff, int n) {
+        int blocks = n / Q4_0Tensor.BLOCK;
+        FloatVector acc = FloatVector.zero(F);
+        long base = firstBlock * Q4_0Tensor.BLOCK_BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long off = base + (long) b * Q4_0Tensor.BLOCK_BYTES;
+            float scale = Float.float16ToFloat(w.get(LE_SHORT, off));
+            ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, off + 2, LE);
+            ByteVector lo = packed.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+            int xi = xOff + b * Q4_0Tensor.BLOCK;
+            FloatVector sum = FloatVector.zero(F);
+            for (int p = 0; p < 16 / FL; p++) {
+                sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p))
+                        .fma(FloatVector.fromArray(F, x, xi + p * FL), sum);
+                sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p))
+                        .fma(FloatVector.fromArray(F, x, xi + 16 + p * FL), sum);
+            }
+            acc = sum.fma(FloatVector.broadcast(F, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** llama2.c int8 groups may straddle rows, so walk the row group by group; only small exports use this. */
+    static float dotInt8Group(Int8GroupTensor t, int row, float[] x, int xOff) {
+        long start = (long) row * t.cols();
+        long end = start + t.cols();
+        int gs = t.groupSize();
+        float total = 0;
+        long i = start;
+        while (i < end) {
+            long group = i / gs;
+            long groupEnd = Math.min(end, (group + 1) * gs);
+            float partial = 0;
+            for (; i < groupEnd; i++) {
+                partial += t.values().get(ValueLayout.JAVA_BYTE, i) * x[xOff + (int) (i - start)];
+            }
+            total += partial * t.scale(group);
+        }
+        return total;
+    }
+
+    /** Plain float dot product of two heap vectors (attention scores). */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int i = 0;
+        float s = 0;
+        if (n >= FL) {
+            FloatVector acc = FloatVector.zero(F);
+            int bound = n - n % FL;
+            for (; i < bound; i += FL) {
+                acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    /** {@code y[yOff..] += a * x[xOff..]} over n elements (attention's weighted sum of values). */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        if (n >= FL) {
+            FloatVector av = FloatVector.broadcast(F, a);
+            int bound = n - n % FL;
+            for (; i < bound; i += FL) {
+                FloatVector.fromArray(F, x, xOff + i).fma(av, FloatVector.fromArray(F, y, yOff + i))
+                        .intoArray(y, yOff + i);
+            }
+        }
+        for (; i < n; i++) y[yOff + i] += a * x[xOff + i];
+    }
+}
