@@ -1,0 +1,94 @@
+package org.mirrorsd.devices.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.mirrorsd.models.tensor.BF16Tensor;
+import org.mirrorsd.models.tensor.F16Tensor;
+import org.mirrorsd.models.tensor.F32Tensor;
+import org.mirrorsd.models.tensor.Halfs;
+import org.mirrorsd.models.tensor.Int8GroupTensor;
+import org.mirrorsd.models.tensor.Q4_0Tensor;
+import org.mirrorsd.models.tensor.Q8_0Tensor;
+import org.mirrorsd.models.tensor.Tensor;
+
+/** Every vector kernel agrees with the scalar reference on random weights, including awkward row lengths. */
+class VectorKernelsTest {
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort S = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private final Random random = new Random(42);
+    private final Arena arena = Arena.ofAuto();
+
+    private MemorySegment randomBytes(long n) {
+        MemorySegment m = arena.allocate(n);
+        for (long i = 0; i < n; i++) m.set(ValueLayout.JAVA_BYTE, i, (byte) random.nextInt());
+        return m;
+    }
+
+    private float[] randomVector(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian();
+        return x;
+    }
+
+    private void assertMatchesScalar(Tensor t) {
+        float[] x = randomVector(t.cols() + 3);
+        for (int row = 0; row < t.rows(); row++) {
+            float expected = ScalarKernels.dot(t, row, x, 3);
+            float actual = VectorKernels.dot(t, row, x, 3);
+            assertEquals(expected, actual, 1e-3f * (1 + Math.abs(expected)), t.name() + " row " + row);
+        }
+    }
+
+    @Test
+    void f32() {
+        for (int cols : new int[] {7, 64, 100, 256}) {
+            MemorySegment m = arena.allocate(3L * cols * 4);
+            for (int i = 0; i < 3 * cols; i++) m.set(F, 4L * i, (float) random.nextGaussian());
+            assertMatchesScalar(new F32Tensor("f32x" + cols, 3, cols, m));
+        }
+    }
+
+    @Test
+    void f16AndBf16() {
+        for (int cols : new int[] {9, 64, 200}) {
+            MemorySegment h = arena.allocate(3L * cols * 2);
+            MemorySegment b = arena.allocate(3L * cols * 2);
+            for (int i = 0; i < 3 * cols; i++) {
+                float v = (float) random.nextGaussian() * (i % 17 == 0 ? 1e-6f : 1f); // some f16 subnormals
+                h.set(S, 2L * i, Float.floatToFloat16(v));
+                b.set(S, 2L * i, Halfs.floatToBf16(v));
+            }
+            assertMatchesScalar(new F16Tensor("f16x" + cols, 3, cols, h));
+            assertMatchesScalar(new BF16Tensor("bf16x" + cols, 3, cols, b));
+        }
+    }
+
+    @Test
+    void quantised() {
+        for (int cols : new int[] {32, 96, 256}) {
+            MemorySegment q8 = randomBytes(3L * cols / 32 * 34);
+            MemorySegment q4 = randomBytes(3L * cols / 32 * 18);
+            for (int blk = 0; blk < 3 * cols / 32; blk++) {
+                q8.set(S, blk * 34L, Float.floatToFloat16((float) random.nextGaussian() * 0.01f));
+                q4.set(S, blk * 18L, Float.floatToFloat16((float) random.nextGaussian() * 0.01f));
+            }
+            assertMatchesScalar(new Q8_0Tensor("q8x" + cols, 3, cols, q8));
+            assertMatchesScalar(new Q4_0Tensor("q4x" + cols, 3, cols, q4));
+        }
+    }
+
+    @Test
+    void int8GroupsStraddlingRows() {
+        int rows = 4, cols = 172, gs = 8; // 172 is not a multiple of 8: groups cross row boundaries
+        MemorySegment values = randomBytes((long) rows * cols);
+        MemorySegment scales = arena.allocate((long) rows * cols / gs * 4);
+        for (int g = 0; g < rows * cols / gs; g++) scales.set(F, 4L * g, (float) random.nextDouble() * 0.1f);
+        assertMatchesScalar(new Int8GroupTensor("int8", rows, cols, values, scales, gs));
+    }
+}
