@@ -15,11 +15,51 @@ public final class GreedyFixtures {
     /** @param top5 per position p, five (token, logit) pairs of the logits computed at p */
     public record Record(String model, String tokenizer, String prompt, int[] tokens, String text,
                          int[][] top5Tokens, float[][] top5Logits) {
-        /** Tokens fed before generation: BOS plus the prompt's tokens. */
-        public int promptLength(int[] promptTokens) { return promptTokens.length + 1; }
+        /**
+         * Tokens fed before generation: BOS plus the prompt's tokens. Found by decoding the fixture's tokens
+         * with the raw tok512.bin pieces until they spell run.c's " " + prompt (independent of our tokenizer).
+         */
+        public int promptLength() {
+            if (prompt.isEmpty()) return 1;
+            String target = " " + prompt;
+            StringBuilder text = new StringBuilder();
+            for (int k = 1; k < tokens.length; k++) {
+                text.append(Tok512Pieces.piece(tokens[k]));
+                if (text.toString().equals(target)) return k + 1;
+                if (text.length() >= target.length()) break;
+            }
+            throw new IllegalStateException("cannot find the prompt of " + this);
+        }
+
+        public int[] promptTokens() { return java.util.Arrays.copyOf(tokens, promptLength()); }
 
         @Override
         public String toString() { return model + " \"" + prompt + "\""; }
+    }
+
+    /** The pieces of tok512.bin, read directly from the file. */
+    static final class Tok512Pieces {
+        private static String[] pieces;
+
+        static synchronized String piece(int id) {
+            if (pieces == null) {
+                try {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(SharedFiles.model("tok512.bin")))
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    b.getInt();
+                    pieces = new String[512];
+                    for (int i = 0; i < 512; i++) {
+                        b.getFloat();
+                        byte[] bytes = new byte[b.getInt()];
+                        b.get(bytes);
+                        pieces[i] = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return pieces[id];
+        }
     }
 
     public static List<Record> all() {

@@ -1,0 +1,92 @@
+package org.mirrorsd.decoding;
+
+import org.mirrorsd.devices.ForwardBatch;
+import org.mirrorsd.devices.KvCache;
+import org.mirrorsd.devices.LayerExecutor;
+
+/**
+ * One sequence on one executor: its KV cache, a reusable batch and logits buffer, and the forward calls the
+ * engines need (prefill, a window of tokens, or the window split at an early-exit layer).
+ */
+public final class SequenceRunner implements AutoCloseable {
+    private final LayerExecutor exec;
+    private final KvCache cache;
+    private final ForwardBatch batch;
+    private final int vocab;
+    private float[] logits;
+
+    public SequenceRunner(LayerExecutor exec, int capacity, int maxWindow) {
+        this.exec = exec;
+        this.cache = exec.newCache(Math.min(capacity, exec.config().contextLength()));
+        this.batch = exec.newBatch(maxWindow);
+        this.vocab = exec.config().vocabSize();
+        this.logits = new float[maxWindow * vocab];
+    }
+
+    public LayerExecutor executor() { return exec; }
+
+    public KvCache cache() { return cache; }
+
+    public int length() { return cache.length(); }
+
+    public int capacity() { return cache.capacity(); }
+
+    public int vocab() { return vocab; }
+
+    public int layers() { return exec.config().layers(); }
+
+    /** The logits of the last call: row r at {@code logits()[r * vocab()]}. */
+    public float[] logits() { return logits; }
+
+    /** Runs the whole prompt (in chunks of the batch size) and leaves the last position's logits in row 0. */
+    public void prefill(int[] tokens) {
+        int done = 0;
+        while (done < tokens.length) {
+            int n = Math.min(batch.capacity(), tokens.length - done);
+            load(tokens, done, n);
+            exec.embed(batch);
+            exec.runLayers(0, layers(), batch);
+            done += n;
+        }
+        exec.logits(batch, batch.size() - 1, logits, 0);
+    }
+
+    /** Full forward pass over {@code n} tokens at the next positions; logits of every row. */
+    public void forward(int[] tokens, int from, int n) {
+        load(tokens, from, n);
+        exec.embed(batch);
+        exec.runLayers(0, layers(), batch);
+        exec.logits(batch, logits);
+    }
+
+    /** First half of a split pass: embed and run layers [0, exitLayer), then write early-exit logits of every row. */
+    public void forwardPrefix(int[] tokens, int from, int n, int exitLayer, float[] earlyLogits) {
+        load(tokens, from, n);
+        exec.embed(batch);
+        exec.runLayers(0, exitLayer, batch);
+        exec.logits(batch, earlyLogits);
+    }
+
+    /** Second half: layers [exitLayer, L) over the same rows, then the final logits of every row. */
+    public void forwardSuffix(int exitLayer) {
+        exec.runLayers(exitLayer, layers(), batch);
+        exec.logits(batch, logits);
+    }
+
+    public void truncate(int newLength) {
+        cache.truncate(newLength);
+    }
+
+    private void load(int[] tokens, int from, int n) {
+        if (cache.length() + n > cache.capacity()) {
+            throw new ContextOverflowException(cache.length() + n, cache.capacity());
+        }
+        batch.clear();
+        batch.addSequence(tokens, from, n, cache, cache.length());
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}
