@@ -3,13 +3,15 @@ package org.mirrorsd.models.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mirrorsd.models.gguf.GgufFile;
@@ -66,6 +68,20 @@ class LlamaCppVocabTest {
             }
         }
         if (byteLevel) assertEquals(2, cleaned, "vectors changed by space cleaning");
+    }
+
+    @Test
+    void loadsA50kVocabularyWithMergesFast() throws IOException {
+        Path path = VOCAB.resolve("ggml-vocab-gpt-2.gguf");
+        try (GgufFile warmUp = GgufFile.open(path)) {
+            Tokenizers.fromGguf(warmUp);
+        }
+        long start = System.nanoTime();
+        try (GgufFile gguf = GgufFile.open(path)) {
+            assertEquals(50257, Tokenizers.fromGguf(gguf).vocabularySize());
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 1000, "GGUF open + tokenizer build took " + millis + " ms");
     }
 
     /** Hugging Face's clean_up_tokenization, written independently of the tokenizer's byte-level port. */

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 import org.mirrorsd.models.tensor.GgmlType;
 import org.slf4j.Logger;
@@ -152,10 +154,10 @@ public final class GgufFile implements AutoCloseable {
         }
 
         List<GgufTensorInfo> tensors = new ArrayList<>(raw.size());
-        Map<String, Boolean> seen = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
         for (RawTensor t : raw) {
             String field = "tensor '" + t.name() + "'";
-            if (seen.put(t.name(), Boolean.TRUE) != null) {
+            if (!seen.add(t.name())) {
                 throw new GgufFormatException(name + ": " + field + " appears twice");
             }
             if (t.offset() < 0 || t.offset() % alignment != 0) {
