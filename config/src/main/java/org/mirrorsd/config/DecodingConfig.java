@@ -1,0 +1,35 @@
+package org.mirrorsd.config;
+
+import java.nio.file.Path;
+
+/**
+ * Decoding method and its knobs.
+ *
+ * @param method      decoding method
+ * @param gamma       draft tokens proposed per speculative step
+ * @param kappa       candidate tokens taken from the target's early exit (mirror)
+ * @param exitLayer   target layer whose early exit feeds the draft; {@code null} = half the layers
+ * @param maxBranches cap on draft branches kept per step; {@code null} = decided by the engine
+ * @param ngramMin    shortest n-gram matched by the ngram method
+ * @param ngramMax    longest n-gram matched by the ngram method
+ * @param calibration calibration file for early-exit heads; {@code null} = none
+ */
+public record DecodingConfig(
+        DecodingMethod method,
+        int gamma,
+        int kappa,
+        Integer exitLayer,
+        Integer maxBranches,
+        int ngramMin,
+        int ngramMax,
+        Path calibration) {
+
+    public static DecodingConfig defaults() {
+        return new DecodingConfig(DecodingMethod.AR, 7, 8, null, null, 1, 3, null);
+    }
+
+    /** The exit layer to use once the model's layer count is known. */
+    public int exitLayerFor(int layerCount) {
+        return exitLayer != null ? exitLayer : layerCount / 2;
+    }
+}
