@@ -40,13 +40,18 @@ public final class SequenceRunner implements AutoCloseable {
 
     /** Runs the whole prompt (in chunks of the batch size) and leaves the last position's logits in row 0. */
     public void prefill(int[] tokens) {
+        append(tokens, 0, tokens.length);
+    }
+
+    /** Appends {@code n} tokens in chunks; only the last one's logits are computed, into row 0. */
+    public void append(int[] tokens, int from, int n) {
         int done = 0;
-        while (done < tokens.length) {
-            int n = Math.min(batch.capacity(), tokens.length - done);
-            load(tokens, done, n);
+        while (done < n) {
+            int chunk = Math.min(batch.capacity(), n - done);
+            load(tokens, from + done, chunk);
             exec.embed(batch);
             exec.runLayers(0, layers(), batch);
-            done += n;
+            done += chunk;
         }
         exec.logits(batch, batch.size() - 1, logits, 0);
     }

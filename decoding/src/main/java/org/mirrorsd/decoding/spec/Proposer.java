@@ -1,0 +1,17 @@
+package org.mirrorsd.decoding.spec;
+
+/**
+ * Makes draft tokens for one session. The session tells it what was committed; a proposer with model state
+ * (a draft KV cache) keeps that state in step with the committed sequence.
+ */
+public interface Proposer extends AutoCloseable {
+
+    /** Up to {@code n} tokens continuing {@code sequence[0..length)} (may return fewer, or none). */
+    Draft propose(int[] sequence, int length, int n);
+
+    /** The committed sequence is now {@code sequence[0..length)}: drop any state past it. */
+    void rollback(int length);
+
+    @Override
+    void close();
+}
