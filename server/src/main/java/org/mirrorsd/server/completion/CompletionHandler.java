@@ -79,7 +79,8 @@ public final class CompletionHandler {
     private List<Sequence> sequences(Serving serving, CompletionRequest request, List<int[]> prompts,
                                      DecodingEngine engine, PromptEncoder encoder, CompletionResponder responder) {
         ServedModel model = serving.model();
-        int[] stopTokens = model.tokenizer().special().endOfGeneration().stream().mapToInt(Integer::intValue).toArray();
+        int[] stopTokens = request.ignoreEos() ? new int[0]
+                : model.tokenizer().special().endOfGeneration().stream().mapToInt(Integer::intValue).toArray();
         int wanted = request.maxTokens() != null ? request.maxTokens() : serving.samplingDefaults().maxTokens();
         LogprobBuilder logprobs = request.logprobs() ? new LogprobBuilder(model.tokenizer()) : null;
         List<Sequence> out = new ArrayList<>();

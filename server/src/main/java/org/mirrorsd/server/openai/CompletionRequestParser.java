@@ -52,7 +52,8 @@ public final class CompletionRequestParser {
                 f.int64("seed"));
         f.string("user"); // accepted for compatibility, only type-checked
         return new CompletionRequest(kind, f.string("model"), f.string("decoding"), prompts, maxTokens, sampling,
-                f.strings("stop", MAX_STOPS), n == null ? 1 : n, logprobs, top, stream, includeUsage);
+                f.strings("stop", MAX_STOPS), n == null ? 1 : n, logprobs, top, stream, includeUsage,
+                Boolean.TRUE.equals(f.bool("ignore_eos")));
     }
 
     private static boolean includeUsage(RequestFields f) {
