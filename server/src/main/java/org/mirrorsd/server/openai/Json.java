@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The server's one JSON mapper and node factory. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Strict: a body with anything after its JSON value is malformed. */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {}
