@@ -14,7 +14,7 @@ import org.mirrorsd.testing.GreedyFixtures;
 import org.mirrorsd.testing.SharedFiles;
 
 /** The CPU forward pass reproduces llama2.c's run.c: every greedy token and the top-5 logits within 1e-3. */
-class CpuExecutorFixtureTest {
+public class CpuExecutorFixtureTest {
 
     static Stream<GreedyFixtures.Record> records() {
         return GreedyFixtures.all().stream();
@@ -31,7 +31,7 @@ class CpuExecutorFixtureTest {
     }
 
     /** Feeds the fixture's tokens one position at a time and checks each position's logits. */
-    static void assertFixture(CpuExecutor exec, CpuKvCache cache, GreedyFixtures.Record rec, float tolerance) {
+    public static void assertFixture(CpuExecutor exec, CpuKvCache cache, GreedyFixtures.Record rec, float tolerance) {
         int vocab = exec.config().vocabSize();
         ForwardBatch batch = exec.newBatch(1);
         float[] logits = new float[vocab];
@@ -53,7 +53,7 @@ class CpuExecutorFixtureTest {
         }
     }
 
-    static int argmax(float[] v) {
+    public static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
         return best;

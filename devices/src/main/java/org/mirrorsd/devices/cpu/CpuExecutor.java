@@ -23,6 +23,7 @@ public final class CpuExecutor implements LayerExecutor {
     private final LlamaWeights w;
     private final WorkerPool pool;
     private final RopeTable rope;
+    private final java.util.concurrent.atomic.AtomicInteger openCaches = new java.util.concurrent.atomic.AtomicInteger();
 
     public CpuExecutor(LlamaModel model, int threads) {
         this.model = model;
@@ -47,8 +48,11 @@ public final class CpuExecutor implements LayerExecutor {
         if (capacity < 1 || capacity > c.contextLength()) {
             throw new IllegalArgumentException("cache capacity " + capacity + " outside 1.." + c.contextLength());
         }
-        return new CpuKvCache(c.layers(), c.kvDim(), capacity);
+        return new CpuKvCache(c.layers(), c.kvDim(), capacity, openCaches);
     }
+
+    /** KV caches (and forks) made by this executor and not yet closed. */
+    public int openCaches() { return openCaches.get(); }
 
     @Override
     public ForwardBatch newBatch(int capacity) {

@@ -31,7 +31,16 @@ public final class CpuKvCache implements KvCache {
     private int length;
     private boolean closed;
 
+    /** Caches of the owning executor still open (forks included): a leak check for tests and metrics. */
+    private final AtomicInteger openCount;
+
     public CpuKvCache(int layers, int kvDim, int capacity) {
+        this(layers, kvDim, capacity, new AtomicInteger());
+    }
+
+    CpuKvCache(int layers, int kvDim, int capacity, AtomicInteger openCount) {
+        this.openCount = openCount;
+        openCount.incrementAndGet();
         this.layers = layers;
         this.kvDim = kvDim;
         this.capacity = capacity;
@@ -39,6 +48,8 @@ public final class CpuKvCache implements KvCache {
     }
 
     private CpuKvCache(CpuKvCache parent) {
+        this.openCount = parent.openCount;
+        openCount.incrementAndGet();
         this.layers = parent.layers;
         this.kvDim = parent.kvDim;
         this.capacity = parent.capacity;
@@ -79,6 +90,7 @@ public final class CpuKvCache implements KvCache {
     public void close() {
         if (closed) return;
         closed = true;
+        openCount.decrementAndGet();
         for (int i = 0; i < table.length; i++) {
             if (table[i] != null) table[i].refs.decrementAndGet();
             table[i] = null;

@@ -1,0 +1,80 @@
+package org.mirrorsd.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.mirrorsd.config.cli.CommandLine;
+import org.mirrorsd.config.cli.ParsedArgs;
+import org.mirrorsd.config.cli.UsageException;
+import org.mirrorsd.decoding.DecodingEngine;
+import org.mirrorsd.decoding.Engines;
+import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.devices.cpu.CpuExecutor;
+import org.mirrorsd.models.LoadedModel;
+import org.mirrorsd.models.LlamaModel;
+import org.mirrorsd.models.ModelLoader;
+
+/** The model, draft and decoding flags that generate and bench share, and what they build. */
+final class EngineOptions implements AutoCloseable {
+    static CommandLine.Builder declare(CommandLine.Builder b) {
+        return b.option("model", "PATH", "target model: GGUF or llama2.c .bin")
+                .option("tokenizer", "PATH", "tokenizer (default: inside the GGUF, or tokenizer.bin / tok<vocab>.bin beside the model)")
+                .option("decoding", "METHOD", "ar | sd | ngram | mirror (default ar)")
+                .option("draft", "PATH", "draft model for sd and mirror")
+                .option("gamma", "N", "draft window (default 7)")
+                .option("kappa", "K", "Mirror-SD early-exit candidates per position (default 8)")
+                .option("exit-layer", "L", "Mirror-SD early-exit layer (default layers/2)")
+                .option("max-branches", "B", "Mirror-SD cap on branch rollouts, most probable first (default all)")
+                .option("threads", "N", "CPU threads of the target executor (default: cores, minus one for the draft)")
+                .option("draft-threads", "N", "CPU threads of the draft executor (default 1)");
+    }
+
+    final LoadedModel target;
+    final LlamaModel draftModel;
+    final CpuExecutor targetExec;
+    final CpuExecutor draftExec;
+    final DecodingEngine engine;
+    final String method;
+
+    EngineOptions(ParsedArgs a) throws IOException {
+        Path model = a.pathValue("model").orElseThrow(() -> new UsageException("--model PATH is required"));
+        method = a.value("decoding", "ar");
+        if (!Engines.METHODS.contains(method)) throw new UsageException("--decoding must be one of " + Engines.METHODS);
+        SpecOptions o = SpecOptions.defaults();
+        if (a.has("gamma")) o = o.withGamma(a.intValue("gamma", 7));
+        if (a.has("kappa")) o = o.withKappa(a.intValue("kappa", 8));
+        if (a.has("exit-layer")) o = o.withExitLayer(a.intValue("exit-layer", -1));
+        if (a.has("max-branches")) o = o.withMaxBranches(a.intValue("max-branches", 0));
+        boolean needsDraft = method.equals("sd") || method.equals("mirror");
+        if (needsDraft && !a.has("draft")) throw new UsageException("--decoding " + method + " needs --draft PATH");
+        int cores = Runtime.getRuntime().availableProcessors();
+        int draftThreads = a.intValue("draft-threads", 1);
+        int threads = a.intValue("threads", needsDraft && method.equals("mirror") ? Math.max(1, cores - draftThreads) : cores);
+        target = ModelLoader.load(model, a.pathValue("tokenizer").orElse(null), null);
+        LlamaModel d = null;
+        CpuExecutor de = null;
+        try {
+            if (needsDraft) {
+                d = ModelLoader.loadWeights(a.pathValue("draft").get());
+                de = new CpuExecutor(d, draftThreads);
+            }
+            targetExec = new CpuExecutor(target.model(), threads);
+            engine = Engines.create(method, targetExec, de, o);
+        } catch (RuntimeException e) {
+            if (de != null) de.close();
+            if (d != null) d.close();
+            target.close();
+            throw e;
+        }
+        draftModel = d;
+        draftExec = de;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        targetExec.close();
+        if (draftExec != null) draftExec.close();
+        if (draftModel != null) draftModel.close();
+        target.close();
+    }
+}

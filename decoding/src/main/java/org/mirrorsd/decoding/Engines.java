@@ -1,0 +1,31 @@
+package org.mirrorsd.decoding;
+
+import java.util.List;
+import org.mirrorsd.decoding.ar.AutoregressiveEngine;
+import org.mirrorsd.decoding.mirror.MirrorEngine;
+import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.spec.SpeculativeEngine;
+import org.mirrorsd.devices.LayerExecutor;
+
+/** Builds a decoding engine by method name: ar, sd, ngram or mirror. */
+public final class Engines {
+    public static final List<String> METHODS = List.of("ar", "sd", "ngram", "mirror");
+
+    private Engines() {}
+
+    /** @param draft the draft executor, needed by sd and mirror (may be null otherwise) */
+    public static DecodingEngine create(String method, LayerExecutor target, LayerExecutor draft, SpecOptions options) {
+        return switch (method) {
+            case "ar" -> new AutoregressiveEngine(target);
+            case "ngram" -> SpeculativeEngine.withNgrams(target, options);
+            case "sd" -> SpeculativeEngine.withDraftModel(target, requireDraft(method, draft), options);
+            case "mirror" -> new MirrorEngine(target, requireDraft(method, draft), options);
+            default -> throw new IllegalArgumentException("unknown decoding method '" + method + "' (one of " + METHODS + ")");
+        };
+    }
+
+    private static LayerExecutor requireDraft(String method, LayerExecutor draft) {
+        if (draft == null) throw new IllegalArgumentException("--decoding " + method + " needs a draft model (--draft PATH)");
+        return draft;
+    }
+}

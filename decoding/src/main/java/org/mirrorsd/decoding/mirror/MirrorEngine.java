@@ -1,0 +1,65 @@
+package org.mirrorsd.decoding.mirror;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.mirrorsd.decoding.DecodingEngine;
+import org.mirrorsd.decoding.DecodingSession;
+import org.mirrorsd.decoding.GenerationRequest;
+import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.devices.LayerExecutor;
+import org.mirrorsd.models.LlamaConfig;
+
+/**
+ * Mirror Speculative Decoding (Bhendawade et al., arXiv 2510.13161): the target's early-exit signal launches
+ * branch-complete draft rollouts on the draft device while the target finishes its suffix layers; when the
+ * target's correction token was among the early-exit candidates, the precomputed branch is the next draft.
+ *
+ * <p>Two pipelines, two executors with disjoint threads: the target runs on the session's thread, the draft
+ * on this engine's draft pipeline thread (one per engine: the draft device is a single queue of work).
+ */
+public final class MirrorEngine implements DecodingEngine {
+    private final LayerExecutor target;
+    private final LayerExecutor draft;
+    private final SpecOptions options;
+    private final int exitLayer;
+    private final ExecutorService draftPipeline;
+
+    public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
+        if (target.config().vocabSize() != draft.config().vocabSize()) {
+            throw new IllegalArgumentException("draft vocabulary (" + draft.config().vocabSize()
+                    + ") differs from the target's (" + target.config().vocabSize() + ")");
+        }
+        this.target = target;
+        this.draft = draft;
+        this.options = options;
+        this.exitLayer = options.exitLayerFor(target.config().layers());
+        this.draftPipeline = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mirror-draft-pipeline");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public String method() { return "mirror"; }
+
+    @Override
+    public LlamaConfig targetConfig() { return target.config(); }
+
+    public int exitLayer() { return exitLayer; }
+
+    public SpecOptions options() { return options; }
+
+    @Override
+    public MirrorSession open(GenerationRequest request) {
+        return new MirrorSession(request, target, draft, options, exitLayer, draftPipeline);
+    }
+
+    /** For callers that only know the interface. */
+    public DecodingSession openSession(GenerationRequest request) { return open(request); }
+
+    @Override
+    public void close() {
+        draftPipeline.shutdownNow();
+    }
+}

@@ -1,0 +1,163 @@
+package org.mirrorsd.models.scale;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.mirrorsd.models.LayerWeights;
+import org.mirrorsd.models.LlamaConfig;
+import org.mirrorsd.models.LlamaModel;
+import org.mirrorsd.models.gguf.GgufWriter;
+import org.mirrorsd.models.tensor.GgmlType;
+import org.mirrorsd.models.tensor.Tensor;
+
+/**
+ * A function-preserving enlargement of a real model, so speed can be measured at realistic sizes while the
+ * output stays what the real model generates.
+ *
+ * <p>The real weights sit in the leading block of each wider matrix. Everything added is random but cannot
+ * reach the residual stream: the output projections of added heads and hidden units, and of whole added
+ * layers, are zero, as are the rows that would write the added residual dimensions; so those dimensions stay
+ * zero. RMSNorm weights are multiplied by sqrt(d/D) and epsilon by d/D, which makes the norm over the wider,
+ * zero-padded vector exactly the original one. Head size and grouped-query ratio are kept (RoPE frequencies
+ * depend on the head size). Added layers are interleaved: real layer i sits at {@link #realLayerIndex}.
+ */
+public final class ModelScaler {
+    private static final float RANDOM_SCALE = 0.02f;
+
+    /** Target shape. {@code heads} must keep the original head size; kv heads follow the original group size. */
+    public record Shape(int dim, int hiddenDim, int layers, int heads) {}
+
+    private ModelScaler() {}
+
+    public static int realLayerIndex(int realLayer, int realLayers, int layers) {
+        return (int) ((long) realLayer * layers / realLayers);
+    }
+
+    public static LlamaConfig scaledConfig(LlamaConfig c, Shape s) {
+        if (s.dim() < c.dim() || s.hiddenDim() < c.hiddenDim() || s.layers() < c.layers() || s.heads() < c.heads()) {
+            throw new IllegalArgumentException("the scaled shape must be at least the original in every dimension");
+        }
+        if (s.dim() % s.heads() != 0 || s.dim() / s.heads() != c.headSize()) {
+            throw new IllegalArgumentException("dim/heads must keep the original head size " + c.headSize()
+                    + " (e.g. --heads " + s.dim() / c.headSize() + ")");
+        }
+        if (s.heads() % c.kvGroup() != 0) {
+            throw new IllegalArgumentException("heads must be a multiple of the original GQA group " + c.kvGroup());
+        }
+        return new LlamaConfig(s.dim(), s.hiddenDim(), s.layers(), s.heads(), s.heads() / c.kvGroup(), c.headSize(),
+                c.vocabSize(), c.contextLength(), c.rmsEps() * c.dim() / s.dim(), c.ropeTheta(), c.ropeScale(),
+                c.ropeLayout());
+    }
+
+    /** Writes the scaled model as GGUF ({@code type} F32 or Q8_0). */
+    public static void writeGguf(LlamaModel model, Shape shape, GgmlType type, long seed, Path out) throws IOException {
+        if (type != GgmlType.F32 && type != GgmlType.Q8_0) throw new IllegalArgumentException("type must be f32 or q8_0");
+        LlamaConfig c = model.config();
+        LlamaConfig n = scaledConfig(c, shape);
+        float normScale = (float) Math.sqrt((double) c.dim() / n.dim());
+        GgufWriter w = new GgufWriter()
+                .put("general.architecture", "llama")
+                .put("general.name", model.name() + "-scaled-" + n.dim() + "x" + n.layers())
+                .put("general.file_type", type == GgmlType.F32 ? 0 : 7)
+                .put("llama.context_length", n.contextLength())
+                .put("llama.embedding_length", n.dim())
+                .put("llama.block_count", n.layers())
+                .put("llama.feed_forward_length", n.hiddenDim())
+                .put("llama.attention.head_count", n.heads())
+                .put("llama.attention.head_count_kv", n.kvHeads())
+                .put("llama.rope.dimension_count", n.headSize())
+                .put("llama.rope.freq_base", n.ropeTheta())
+                .put("llama.attention.layer_norm_rms_epsilon", n.rmsEps())
+                .put("mirrorsd.scaled_from", model.path().getFileName().toString())
+                .put("mirrorsd.real_layers", c.layers());
+        // Embedding: real block, zeros in the added residual dimensions. The classifier stays tied to it.
+        w.tensor("token_embd.weight", new long[] {n.dim(), n.vocabSize()}, type,
+                matrix(model.weights().tokenEmbedding(), n.vocabSize(), n.dim(), Fill.ZERO, Fill.ZERO, type, seed));
+        if (model.weights().classifier() != model.weights().tokenEmbedding()) {
+            w.tensor("output.weight", new long[] {n.dim(), n.vocabSize()}, type,
+                    matrix(model.weights().classifier(), n.vocabSize(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, seed + 1));
+        }
+        for (int i = 0; i < n.layers(); i++) {
+            int real = -1;
+            for (int r = 0; r < c.layers(); r++) if (realLayerIndex(r, c.layers(), n.layers()) == i) real = r;
+            LayerWeights lw = real >= 0 ? model.weights().layers()[real] : null;
+            String b = "blk." + i + ".";
+            long s = seed * 1000 + i * 16L;
+            w.tensor(b + "attn_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(lw == null ? null : lw.attnNorm(), n.dim(), normScale, s));
+            w.tensor(b + "ffn_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(lw == null ? null : lw.ffnNorm(), n.dim(), normScale, s + 1));
+            // Inputs read anything (added residual dims are zero anyway); outputs must not leak.
+            w.tensor(b + "attn_q.weight", new long[] {n.dim(), n.queryDim()}, type,
+                    matrix(lw == null ? null : lw.wq(), n.queryDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 2));
+            w.tensor(b + "attn_k.weight", new long[] {n.dim(), n.kvDim()}, type,
+                    matrix(lw == null ? null : lw.wk(), n.kvDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 3));
+            w.tensor(b + "attn_v.weight", new long[] {n.dim(), n.kvDim()}, type,
+                    matrix(lw == null ? null : lw.wv(), n.kvDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 4));
+            w.tensor(b + "attn_output.weight", new long[] {n.queryDim(), n.dim()}, type,
+                    matrix(lw == null ? null : lw.wo(), n.dim(), n.queryDim(), Fill.ZERO, Fill.ZERO, type, s + 5));
+            w.tensor(b + "ffn_gate.weight", new long[] {n.dim(), n.hiddenDim()}, type,
+                    matrix(lw == null ? null : lw.w1(), n.hiddenDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 6));
+            w.tensor(b + "ffn_up.weight", new long[] {n.dim(), n.hiddenDim()}, type,
+                    matrix(lw == null ? null : lw.w3(), n.hiddenDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 7));
+            w.tensor(b + "ffn_down.weight", new long[] {n.hiddenDim(), n.dim()}, type,
+                    matrix(lw == null ? null : lw.w2(), n.dim(), n.hiddenDim(), Fill.ZERO, Fill.ZERO, type, s + 8));
+        }
+        w.tensor("output_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(model.weights().finalNorm(), n.dim(), normScale, seed + 7));
+        w.write(out);
+    }
+
+    /** What fills the matrix outside the real block: extra columns of real rows, and whole extra rows. */
+    private enum Fill { ZERO, RANDOM }
+
+    private static GgufWriter.TensorData norm(float[] real, int dim, float scale, long seed) {
+        return out -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            for (int i = 0; i < dim; i++) {
+                out.putFloat(real != null && i < real.length ? real[i] * scale : 0.5f + (float) rnd.nextDouble());
+            }
+        };
+    }
+
+    /**
+     * rows x cols with the real tensor (if any) in the leading block. For an added layer (real == null) the
+     * whole matrix follows {@code extraRows} (ZERO for output projections, so the layer adds nothing).
+     */
+    private static GgufWriter.TensorData matrix(Tensor real, int rows, int cols, Fill extraCols, Fill extraRows,
+                                                GgmlType type, long seed) {
+        return out -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                boolean realRow = real != null && r < real.rows();
+                for (int k = 0; k < cols; k++) {
+                    Fill f;
+                    if (real == null) f = extraRows;
+                    else if (realRow) f = k < real.cols() ? null : extraCols;
+                    else f = extraRows;
+                    row[k] = f == null ? 0f : f == Fill.ZERO ? 0f : (float) rnd.nextGaussian() * RANDOM_SCALE;
+                }
+                if (realRow) real.readRow(r, row, 0);
+                put(out, row, type);
+            }
+        };
+    }
+
+    private static void put(ByteBuffer out, float[] row, GgmlType type) {
+        if (type == GgmlType.F32) {
+            for (float v : row) out.putFloat(v);
+            return;
+        }
+        // Q8_0: per block of 32, scale = max|x| / 127 as f16, then round(x / scale).
+        for (int b = 0; b < row.length; b += 32) {
+            float amax = 0;
+            for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(row[b + i]));
+            float d = amax / 127f;
+            short dh = Float.floatToFloat16(d);
+            float dq = Float.float16ToFloat(dh);
+            out.putShort(dh);
+            for (int i = 0; i < 32; i++) {
+                out.put((byte) (dq == 0 ? 0 : Math.round(row[b + i] / dq)));
+            }
+        }
+    }
+}
