@@ -233,9 +233,7 @@ public final class CpuExecutor implements LayerExecutor {
                 int lo = Math.max(from, base), hi = Math.min(to, base + t.rows());
                 float[] out = outs[j];
                 int outWidth = t.rows();
-                for (int i = lo; i < hi; i++) {
-                    VectorKernels.matvecRows(t, i - base, in, inWidth, rows, out, outWidth);
-                }
+                if (lo < hi) VectorKernels.matvecRange(t, lo - base, hi - base, in, inWidth, rows, out, outWidth);
                 base += t.rows();
             }
         });
