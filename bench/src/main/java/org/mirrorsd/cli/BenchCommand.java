@@ -12,6 +12,7 @@ import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.DecodingStats;
 import org.mirrorsd.decoding.Engines;
+import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.StepResult;
 import org.mirrorsd.decoding.spec.SpecOptions;
@@ -38,6 +39,7 @@ final class BenchCommand implements Main.Command {
             .option("kappa", "K", "early-exit candidates (default 8)")
             .option("exit-layer", "L", "early-exit layer (default layers/2)")
             .option("max-branches", "B", "cap on Mirror-SD rollouts (default 0 = all)")
+            .option("calibration", "FILE", "heads fitted by `calibrate`")
             .option("threads", "N", "target threads (default 1)")
             .option("draft-threads", "N", "draft threads (default 1)")
             .build();
@@ -71,7 +73,8 @@ final class BenchCommand implements Main.Command {
              CpuExecutor te = new CpuExecutor(target.model(), threads);
              CpuExecutor de = draft == null ? null : new CpuExecutor(draft, a.intValue("draft-threads", 1))) {
             Map<String, DecodingEngine> engines = new LinkedHashMap<>();
-            for (String m : methods) engines.put(m, Engines.create(m, te, de, o));
+            Calibration calibration = a.has("calibration") ? Calibration.load(a.pathValue("calibration").get()) : null;
+            for (String m : methods) engines.put(m, Engines.create(m, te, de, o, calibration));
             double bandwidth = MemoryBandwidth.measure(1L << 30, threads, 5);
             long bytesPerToken = target.model().weights().bytesPerToken();
             System.out.printf("target %s: %.1f MB/token; draft %s; %d target thread(s); measured read bandwidth %.1f GB/s "

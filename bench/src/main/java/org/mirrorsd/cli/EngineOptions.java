@@ -7,6 +7,7 @@ import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.Engines;
+import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.spec.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.LoadedModel;
@@ -24,6 +25,7 @@ final class EngineOptions implements AutoCloseable {
                 .option("kappa", "K", "Mirror-SD early-exit candidates per position (default 8)")
                 .option("exit-layer", "L", "Mirror-SD early-exit layer (default layers/2)")
                 .option("max-branches", "B", "Mirror-SD cap on branch rollouts, most probable first (default all)")
+                .option("calibration", "FILE", "heads fitted by `calibrate` (exit head, lookahead heads)")
                 .option("threads", "N", "CPU threads of the target executor (default: cores, minus one for the draft)")
                 .option("draft-threads", "N", "CPU threads of the draft executor (default 1)");
     }
@@ -58,7 +60,8 @@ final class EngineOptions implements AutoCloseable {
                 de = new CpuExecutor(d, draftThreads);
             }
             targetExec = new CpuExecutor(target.model(), threads);
-            engine = Engines.create(method, targetExec, de, o);
+            Calibration calibration = a.has("calibration") ? Calibration.load(a.pathValue("calibration").get()) : null;
+            engine = Engines.create(method, targetExec, de, o, calibration);
         } catch (RuntimeException e) {
             if (de != null) de.close();
             if (d != null) d.close();

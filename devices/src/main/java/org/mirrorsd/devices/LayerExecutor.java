@@ -47,6 +47,14 @@ public interface LayerExecutor extends AutoCloseable {
     /** The same for one row. */
     void logits(ForwardBatch batch, int row, float[] out, int outOffset);
 
+    /**
+     * Final norm and classifier applied to hidden states given directly ({@code rows} x dim, e.g. an early-exit
+     * state transformed by a calibrated exit head), into {@code out} (rows x vocab).
+     */
+    default void logitsOfHidden(float[] hidden, int rows, float[] out) {
+        throw new UnsupportedOperationException(describe() + " cannot compute logits of external hidden states");
+    }
+
     @Override
     void close();
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.SequenceRunner;
+import org.mirrorsd.decoding.calibration.LinearHead;
 import org.mirrorsd.decoding.spec.Draft;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.decoding.spec.SpecOptions;
@@ -53,11 +54,18 @@ public final class MirrorSession extends SpeculativeSessionBase {
         }
     }
 
+    private final LinearHead exitHead;
+    private final LayerExecutor targetExec;
+    private final float[] headed;
+
     MirrorSession(GenerationRequest request, LayerExecutor targetExec, LayerExecutor draftExec, SpecOptions options,
-                  int exitLayer, ExecutorService pipeline) {
+                  int exitLayer, LinearHead exitHead, ExecutorService pipeline) {
         super(request, targetExec.config().vocabSize(), targetExec.config().contextLength());
         this.options = options;
         this.exitLayer = exitLayer;
+        this.exitHead = exitHead;
+        this.targetExec = targetExec;
+        this.headed = exitHead == null ? null : new float[(options.gamma() + 1) * targetExec.config().dim()];
         this.pipeline = pipeline;
         int windowRows = options.gamma() + 1;
         this.target = new SequenceRunner(targetExec, targetExec.config().contextLength(), Math.max(64, windowRows));
@@ -116,7 +124,14 @@ public final class MirrorSession extends SpeculativeSessionBase {
         long p0 = System.nanoTime();
         windowTokens[0] = lastToken();
         System.arraycopy(draft, 0, windowTokens, 1, m);
-        target.forwardPrefix(windowTokens, 0, m + 1, exitLayer, earlyLogits);
+        if (exitHead == null) {
+            target.forwardPrefix(windowTokens, 0, m + 1, exitLayer, earlyLogits);
+        } else {
+            // Calibrated early exit: map layer ℓₑ's state toward the final one, then the target's norm + classifier.
+            target.forwardPrefix(windowTokens, 0, m + 1, exitLayer, null);
+            exitHead.apply(target.hidden(), m + 1, headed);
+            targetExec.logitsOfHidden(headed, m + 1, earlyLogits);
+        }
         double acceptance = (stats.accepted + 1.0) / (stats.drafted + 2.0);
         List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft,
                 options.maxBranches(), acceptance);

@@ -261,6 +261,13 @@ public final class CpuExecutor implements LayerExecutor {
     }
 
     @Override
+    public void logitsOfHidden(float[] hidden, int rows, float[] out) {
+        float[] normed = new float[rows * c.dim()];
+        for (int r = 0; r < rows; r++) rmsnorm(normed, r * c.dim(), hidden, r * c.dim(), w.finalNorm(), c.dim());
+        matmuls(rows, normed, c.dim(), new Tensor[] {w.classifier()}, new float[][] {out});
+    }
+
+    @Override
     public void logits(ForwardBatch b, int row, float[] out, int outOffset) {
         float[] normed = new float[c.dim()];
         rmsnorm(normed, 0, b.hidden(), row * c.dim(), w.finalNorm(), c.dim());
