@@ -1,0 +1,67 @@
+package org.mirrorsd.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.mirrorsd.config.ConfigException;
+import org.mirrorsd.config.MirrorSdConfig;
+import org.mirrorsd.devices.cpu.CpuExecutor;
+import org.mirrorsd.models.LlamaModel;
+import org.mirrorsd.models.LoadedModel;
+import org.mirrorsd.models.ModelLoader;
+import org.mirrorsd.models.tokenizer.Tokenizer;
+
+/**
+ * The target (with its tokenizer and chat template) and, when configured, the draft, each on a CPU executor.
+ * Model formats (GGUF, llama2.c) are {@link ModelLoader}'s business.
+ *
+ * @param draft    null without a draft model
+ * @param draftCpu null without a draft model
+ */
+public record LoadedModels(LoadedModel target, CpuExecutor targetCpu, LlamaModel draft, CpuExecutor draftCpu,
+                           ServedModel served) implements AutoCloseable {
+
+    public static LoadedModels load(MirrorSdConfig config) throws IOException {
+        var mc = config.model();
+        LoadedModel target = ModelLoader.load(mc.path(), mc.tokenizer(),
+                mc.chatTemplate() == null ? null : mc.chatTemplate().key());
+        LlamaModel draft = null;
+        try {
+            if (mc.contextLength() != null && mc.contextLength() != target.config().contextLength()) {
+                throw new ConfigException("model.context_length: overriding the model's context length ("
+                        + target.config().contextLength() + ") is not supported yet");
+            }
+            if (config.draft().configured()) draft = ModelLoader.loadWeights(config.draft().path());
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            throw e;
+        }
+        CpuExecutor targetCpu = new CpuExecutor(target.model(), config.devices().cpuThreads());
+        CpuExecutor draftCpu = draft == null ? null : new CpuExecutor(draft, config.devices().effectiveDraftThreads());
+        var served = new ServedModel(mc.servedName(), target.tokenizer(), target.chatTemplate(), target.config(),
+                decodingStripsLeadingSpace(target.tokenizer()), Instant.now().getEpochSecond());
+        return new LoadedModels(target, targetCpu, draft, draftCpu, served);
+    }
+
+    /**
+     * Whether {@link Tokenizer#decode} drops the first token's leading space (SentencePiece with a space
+     * prefix). Probed rather than assumed so streamed text matches {@code decode} for any vocabulary.
+     */
+    private static boolean decodingStripsLeadingSpace(Tokenizer tokenizer) {
+        for (int t = 0; t < tokenizer.vocabularySize(); t++) {
+            byte[] b = tokenizer.tokenBytes(t);
+            if (b.length > 1 && b[0] == ' ' && b[1] != ' ') {
+                return !tokenizer.decode(new int[] {t}).equals(new String(b, StandardCharsets.UTF_8));
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        targetCpu.close();
+        if (draftCpu != null) draftCpu.close();
+        target.close();
+        if (draft != null) draft.close();
+    }
+}
