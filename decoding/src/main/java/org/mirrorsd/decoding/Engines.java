@@ -25,7 +25,8 @@ public final class Engines {
         return switch (method) {
             case "ar" -> new AutoregressiveEngine(target);
             case "ngram" -> SpeculativeEngine.withNgrams(target, options);
-            case "sd" -> SpeculativeEngine.withDraftModel(target, requireDraft(method, draft), options);
+            case "sd" -> SpeculativeEngine.withDraftModel(target, requireDraft(method, draft), options,
+                    calibration == null ? null : calibration.lookahead());
             case "mirror" -> new MirrorEngine(target, requireDraft(method, draft), options, calibration);
             default -> throw new IllegalArgumentException("unknown decoding method '" + method + "' (one of " + METHODS + ")");
         };

@@ -47,6 +47,11 @@ public interface LayerExecutor extends AutoCloseable {
     /** The same for one row. */
     void logits(ForwardBatch batch, int row, float[] out, int outOffset);
 
+    /** Whether {@link ForwardBatch#hidden()} holds real hidden states after a call (false for opaque sessions). */
+    default boolean exposesHidden() {
+        return false;
+    }
+
     /**
      * Final norm and classifier applied to hidden states given directly ({@code rows} x dim, e.g. an early-exit
      * state transformed by a calibrated exit head), into {@code out} (rows x vocab).

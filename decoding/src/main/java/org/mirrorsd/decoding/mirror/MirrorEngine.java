@@ -27,6 +27,7 @@ public final class MirrorEngine implements DecodingEngine {
     private final int exitLayer;
     private final ExecutorService draftPipeline;
     private final LinearHead exitHead;
+    private final LinearHead[] lookahead;
 
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
         this(target, draft, options, null);
@@ -47,6 +48,7 @@ public final class MirrorEngine implements DecodingEngine {
                     calibration.exitLayer(), exitLayer);
         }
         this.exitHead = calibration != null && calibration.exitLayer() == exitLayer ? calibration.exitHead() : null;
+        this.lookahead = calibration == null ? null : calibration.lookahead();
         if (exitHead != null && exitHead.dim() != target.config().dim()) {
             throw new IllegalArgumentException("calibrated exit head has width " + exitHead.dim() + ", the target " + target.config().dim());
         }
@@ -69,7 +71,7 @@ public final class MirrorEngine implements DecodingEngine {
 
     @Override
     public MirrorSession open(GenerationRequest request) {
-        return new MirrorSession(request, target, draft, options, exitLayer, exitHead, draftPipeline);
+        return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline);
     }
 
     /** For callers that only know the interface. */

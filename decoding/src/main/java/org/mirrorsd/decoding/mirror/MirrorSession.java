@@ -59,7 +59,7 @@ public final class MirrorSession extends SpeculativeSessionBase {
     private final float[] headed;
 
     MirrorSession(GenerationRequest request, LayerExecutor targetExec, LayerExecutor draftExec, SpecOptions options,
-                  int exitLayer, LinearHead exitHead, ExecutorService pipeline) {
+                  int exitLayer, LinearHead exitHead, LinearHead[] lookahead, ExecutorService pipeline) {
         super(request, targetExec.config().vocabSize(), targetExec.config().contextLength());
         this.options = options;
         this.exitLayer = exitLayer;
@@ -69,10 +69,10 @@ public final class MirrorSession extends SpeculativeSessionBase {
         this.pipeline = pipeline;
         int windowRows = options.gamma() + 1;
         this.target = new SequenceRunner(targetExec, targetExec.config().contextLength(), Math.max(64, windowRows));
-        this.draftModel = new DraftModel(draftExec);
+        this.draftModel = new DraftModel(draftExec, lookahead);
         int branches = options.kappa() * windowRows;
         if (options.maxBranches() > 0) branches = Math.min(branches, options.maxBranches());
-        this.rolloutBatch = draftExec.newBatch(Math.max(1, branches));
+        this.rolloutBatch = draftExec.newBatch(Math.max(1, branches) * draftModel.tokensPerPass());
         this.draftRandom = random.split();
         this.earlyLogits = new float[windowRows * vocab];
         this.windowTokens = new int[windowRows];

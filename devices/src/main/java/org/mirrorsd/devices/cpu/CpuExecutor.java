@@ -261,6 +261,9 @@ public final class CpuExecutor implements LayerExecutor {
     }
 
     @Override
+    public boolean exposesHidden() { return true; }
+
+    @Override
     public void logitsOfHidden(float[] hidden, int rows, float[] out) {
         float[] normed = new float[rows * c.dim()];
         for (int r = 0; r < rows; r++) rmsnorm(normed, r * c.dim(), hidden, r * c.dim(), w.finalNorm(), c.dim());
