@@ -21,7 +21,7 @@ final class CalibrateCommand implements Main.Command {
             .option("draft", "PATH", "draft model (for the lookahead heads)")
             .option("out", "FILE", "calibration file to write (GGUF)")
             .option("exit-layer", "L", "target early-exit layer (default layers/2)")
-            .option("lookahead", "K", "tokens per draft pass, 1 = no lookahead heads (default 3)")
+            .option("lookahead", "K", "tokens per draft pass; K > 1 fits K-1 lookahead heads (default 1: none)")
             .option("positions", "N", "tokens of self-generated text per model (default 2048)")
             .option("bos", "ID", "start token (default 1)")
             .option("seed", "S", "sampling seed (default 1)")
@@ -58,7 +58,7 @@ final class CalibrateCommand implements Main.Command {
                 System.err.printf("exit head for layer %d fitted in %.1f s%n", exitLayer, (System.nanoTime() - t0) / 1e9);
             }
         }
-        int k = a.intValue("lookahead", 3);
+        int k = a.intValue("lookahead", 1);
         if (a.has("draft") && k > 1) {
             try (LlamaModel m = ModelLoader.loadWeights(a.pathValue("draft").get()); CpuExecutor e = new CpuExecutor(m, threads)) {
                 List<int[]> texts = Calibrator.selfGenerated(e, start, positions, 256, seed + 1000,
