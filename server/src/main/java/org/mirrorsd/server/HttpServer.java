@@ -1,0 +1,61 @@
+package org.mirrorsd.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.mirrorsd.config.ServerConfig;
+import org.mirrorsd.server.http.Router;
+import org.mirrorsd.server.http.ServerInitializer;
+import org.mirrorsd.server.metrics.ServerMetrics;
+
+/** The Netty bootstrap: one acceptor thread, {@code workerThreads} I/O threads, the pipeline per connection. */
+final class HttpServer {
+    private final ServerConfig config;
+    private final ServerInitializer initializer;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+
+    HttpServer(ServerConfig config, ServerMetrics metrics, Router router) {
+        this.config = config;
+        this.initializer = new ServerInitializer(config, metrics, router);
+    }
+
+    void start() throws InterruptedException {
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.workerThreads(), NioIoHandler.newFactory());
+        try {
+            serverChannel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .childOption(ChannelOption.TCP_NODELAY, true) // SSE chunks are small and must go out at once
+                    .childHandler(initializer)
+                    .bind(config.host(), config.port()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Closes the listening socket; open connections keep being served. */
+    void stopAccepting() {
+        if (serverChannel != null) serverChannel.close().awaitUninterruptibly();
+    }
+
+    /** Closes every connection and stops the I/O threads. */
+    void close() {
+        if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,86 @@
+package org.mirrorsd.server;
+
+import java.util.List;
+import org.mirrorsd.config.ConfigException;
+import org.mirrorsd.config.ConfigFlags;
+import org.mirrorsd.config.MirrorSdConfig;
+import org.mirrorsd.config.cli.CommandLine;
+import org.mirrorsd.config.cli.ParsedArgs;
+import org.mirrorsd.config.cli.UsageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code serve --model PATH [--tokenizer PATH] [--port N] [--host H] [--api-key K] [--threads N]
+ * [--config FILE] ...}: loads the configuration (file &lt; env &lt; flags), starts the server and blocks until
+ * SIGTERM or SIGINT, which drain it gracefully; the process then exits 0.
+ */
+public final class ServerMain {
+    private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
+
+    private ServerMain() {}
+
+    public static CommandLine commandLine() {
+        return ConfigFlags.declare(CommandLine.builder("serve",
+                "Serve a model over an OpenAI-compatible HTTP API (chat, completions, streaming).")).build();
+    }
+
+    public static void main(String[] args) {
+        System.exit(serve(args));
+    }
+
+    /** Runs the server until it is told to stop; returns the process exit status. */
+    public static int serve(String... args) {
+        CommandLine cli = commandLine();
+        MirrorSdConfig config;
+        try {
+            ParsedArgs parsed = cli.parse(args);
+            if (parsed.helpRequested()) {
+                System.out.print(cli.help());
+                return 0;
+            }
+            config = ConfigFlags.load(parsed, System.getenv());
+        } catch (UsageException e) {
+            System.err.println("serve: " + e.getMessage() + " (see serve --help)");
+            return UsageException.EXIT_CODE;
+        } catch (ConfigException e) {
+            System.err.println("serve: " + e.getMessage());
+            return UsageException.EXIT_CODE;
+        }
+        MirrorSdServer server;
+        try {
+            server = MirrorSdServer.start(config);
+        } catch (ConfigException e) {
+            System.err.println("serve: " + e.getMessage());
+            return UsageException.EXIT_CODE;
+        } catch (Exception e) {
+            log.error("could not start the server", e);
+            return 1;
+        }
+        onTermination(server::shutdown);
+        try {
+            server.awaitShutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdown();
+        }
+        return 0;
+    }
+
+    /**
+     * Drains on SIGTERM/SIGINT from a thread of our own, so the main thread returns normally and the exit
+     * status is 0 (a plain shutdown hook would leave the JVM's 143). Falls back to a hook where signals cannot
+     * be handled.
+     */
+    @SuppressWarnings("removal")
+    private static void onTermination(Runnable shutdown) {
+        Runnable async = () -> Thread.ofPlatform().name("shutdown").start(shutdown);
+        try {
+            for (String name : List.of("TERM", "INT")) sun.misc.Signal.handle(new sun.misc.Signal(name), s -> async.run());
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            log.debug("no signal handling ({}); using a shutdown hook", e.toString());
+            Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "shutdown"));
+        }
+    }
+
+}

@@ -1,0 +1,33 @@
+package org.mirrorsd.server;
+
+import org.mirrorsd.server.metrics.ServerMetrics;
+
+/**
+ * What the HTTP handlers share: the metrics, and the serving backend once the model has loaded (null before,
+ * so {@code /health} can answer 503 while loading).
+ */
+public final class ServerState {
+    private final ServerMetrics metrics;
+    private volatile Serving serving;
+    private volatile boolean draining;
+
+    public ServerState(ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public ServerMetrics metrics() { return metrics; }
+
+    /** The backend, or null while loading. */
+    public Serving serving() { return serving; }
+
+    public void ready(Serving serving) {
+        this.serving = serving;
+        metrics.bindGauges(serving.scheduler()::queueDepth, serving.scheduler()::activeSequences);
+    }
+
+    public boolean isReady() { return serving != null && !draining; }
+
+    public void draining() { this.draining = true; }
+
+    public boolean isDraining() { return draining; }
+}

@@ -1,0 +1,49 @@
+package org.mirrorsd.server.completion;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mirrorsd.decoding.StepResult;
+import org.mirrorsd.server.openai.TokenLogprob;
+import org.mirrorsd.server.scheduler.EndCause;
+import org.mirrorsd.server.scheduler.SequenceEnd;
+import org.mirrorsd.server.scheduler.SequenceListener;
+import org.mirrorsd.server.text.TextAssembler;
+
+/**
+ * Follows one choice: turns each step's tokens into text (stop strings cut) and log-probabilities, and hands
+ * them to the responder. Runs on the decoding worker; tokens after a stop string are dropped.
+ */
+final class ChoiceTracker implements SequenceListener {
+    private final int index;
+    private final TextAssembler text;
+    private final LogprobBuilder logprobs;
+    private final CompletionResponder out;
+    private int tokens;
+
+    /** @param logprobs null when the request did not ask for log-probabilities */
+    ChoiceTracker(int index, TextAssembler text, LogprobBuilder logprobs, CompletionResponder out) {
+        this.index = index;
+        this.text = text;
+        this.logprobs = logprobs;
+        this.out = out;
+    }
+
+    @Override
+    public boolean onStep(StepResult step) {
+        StringBuilder delta = new StringBuilder();
+        List<TokenLogprob> lps = logprobs == null ? null : new ArrayList<>();
+        for (int i = 0; i < step.size() && !text.stopped(); i++) {
+            delta.append(text.push(step.tokens()[i]));
+            tokens++;
+            if (lps != null) lps.add(logprobs.of(step, i));
+        }
+        if (!delta.isEmpty() || (lps != null && !lps.isEmpty())) out.delta(index, delta.toString(), lps);
+        return !text.stopped();
+    }
+
+    @Override
+    public void onEnd(SequenceEnd end) {
+        String finish = end.cause() == EndCause.STOPPED ? "stop" : end.finishReason().apiName();
+        out.ended(index, end.completed() ? text.finish() : "", finish, tokens, end);
+    }
+}

@@ -1,0 +1,38 @@
+package org.mirrorsd.server.http;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import org.mirrorsd.server.openai.ApiError;
+import org.mirrorsd.server.openai.Json;
+
+/** Collects request bodies up to the limit; a larger one gets a 413 with an OpenAI error body. */
+public final class BodyAggregator extends HttpObjectAggregator {
+    private final int limit;
+
+    public BodyAggregator(int limit) {
+        super(limit);
+        this.limit = limit;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        if (!(oversized instanceof HttpRequest)) {
+            ctx.close();
+            return;
+        }
+        FullHttpResponse r = HttpResponses.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                Json.write(Json.error(ApiError.tooLarge(limit))), "application/json");
+        // As Netty does: keep the connection when the rest of the body can be skipped, else close it.
+        boolean close = oversized instanceof FullHttpMessage
+                || (!HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized));
+        HttpUtil.setKeepAlive(r, !close);
+        ctx.writeAndFlush(r).addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+}

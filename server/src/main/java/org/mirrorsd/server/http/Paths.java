@@ -1,0 +1,32 @@
+package org.mirrorsd.server.http;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.Set;
+
+/** The server's paths, and the label each request is counted under in the metrics. */
+public final class Paths {
+    public static final String CHAT = "/v1/chat/completions";
+    public static final String COMPLETIONS = "/v1/completions";
+    public static final String MODELS = "/v1/models";
+    public static final String HEALTH = "/health";
+    public static final String METRICS = "/metrics";
+    private static final Set<String> KNOWN = Set.of(CHAT, COMPLETIONS, MODELS, HEALTH, METRICS);
+
+    private Paths() {}
+
+    /** The path without query string or trailing slash. */
+    public static String of(String uri) {
+        String path = new QueryStringDecoder(uri).path();
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** A bounded label: unknown paths share one, so clients cannot blow up the metric's cardinality. */
+    public static String label(String path) {
+        return KNOWN.contains(path) ? path : "other";
+    }
+
+    /** Paths behind the API key; health and metrics stay open for probes and scrapers. */
+    public static boolean needsKey(String path) {
+        return path.startsWith("/v1/");
+    }
+}

@@ -1,0 +1,69 @@
+package org.mirrorsd.server.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.mirrorsd.server.openai.ApiError;
+import org.mirrorsd.server.openai.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches requests by path and method: 404 for unknown paths, 405 (with {@code Allow}) for a known path
+ * and the wrong method. Turns {@link ApiError}s into OpenAI error responses, and anything else into a 500
+ * without internals: no client input may crash the server or leak a stack trace.
+ */
+@ChannelHandler.Sharable
+public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private final Map<String, Map<HttpMethod, Endpoint>> routes = new LinkedHashMap<>();
+
+    public Router route(HttpMethod method, String path, Endpoint endpoint) {
+        routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, endpoint);
+        return this;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        try {
+            if (request.decoderResult().isFailure()) {
+                keepAlive = false;
+                throw ApiError.invalid("Malformed HTTP request.", null);
+            }
+            String path = Paths.of(request.uri());
+            Map<HttpMethod, Endpoint> byMethod = routes.get(path);
+            if (byMethod == null) throw ApiError.notFound("Unknown path " + path + ".", "unknown_url");
+            Endpoint endpoint = byMethod.get(request.method());
+            if (endpoint == null) {
+                var response = HttpResponses.response(io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED,
+                        Json.write(Json.error(ApiError.methodNotAllowed(request.method().name(), path))),
+                        "application/json");
+                response.headers().set(HttpHeaderNames.ALLOW,
+                        byMethod.keySet().stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+                HttpResponses.send(ctx.channel(), response, keepAlive);
+                return;
+            }
+            endpoint.handle(ctx.channel(), request);
+        } catch (ApiError e) {
+            HttpResponses.error(ctx.channel(), e, keepAlive);
+        } catch (RuntimeException e) {
+            log.error("request {} {} failed", request.method(), Paths.of(request.uri()), e);
+            HttpResponses.error(ctx.channel(), ApiError.internal(), keepAlive);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Usually a client resetting the connection; the channel's close cancels its work.
+        log.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,218 @@
+package org.mirrorsd.server.scheduler;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes sequences on its own worker threads, never on a Netty event loop. At most {@code maxActive}
+ * sequences hold a KV cache at a time; up to {@code maxQueue} more wait in FIFO order. Active sequences sit in
+ * a ready ring: a worker takes the head, runs one step and puts it back at the tail, so every active request
+ * progresses step by step (round-robin) and one long generation cannot starve the others.
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+    private final int maxActive;
+    private final int maxQueue;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Sequence> ready = new ArrayDeque<>();
+    private final List<Thread> workers = new ArrayList<>();
+    /** Sequences holding a slot: in the ready ring or being stepped by a worker. */
+    private final Set<Sequence> active = new HashSet<>();
+    private boolean accepting = true;
+    private boolean stopped;
+
+    public Scheduler(int maxActive, int maxQueue, int workerCount) {
+        if (maxActive < 1 || maxQueue < 0 || workerCount < 1) {
+            throw new IllegalArgumentException("maxActive >= 1, maxQueue >= 0 and workers >= 1 required");
+        }
+        this.maxActive = maxActive;
+        this.maxQueue = maxQueue;
+        for (int i = 0; i < workerCount; i++) {
+            Thread t = Thread.ofPlatform().name("decode-" + i).daemon(true).unstarted(this::work);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    /**
+     * Admits all of a request's sequences or none: they may take free slots at once, the rest must fit in
+     * the queue.
+     */
+    public void submit(List<Sequence> sequences) throws SchedulerRejection {
+        lock.lock();
+        try {
+            if (!accepting) throw new SchedulerRejection("the server is shutting down", true);
+            int free = maxActive - active.size();
+            if (sequences.size() > free + maxQueue - waiting.size()) {
+                throw new SchedulerRejection("the request queue is full (" + waiting.size() + " waiting)", false);
+            }
+            waiting.addAll(sequences);
+            promote();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Cancels sequences; those still queued leave the queue (and are ended) now, active ones within a step. */
+    public void cancel(List<Sequence> sequences, EndCause cause) {
+        List<Sequence> dropped = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Sequence s : sequences) {
+                s.cancel(cause);
+                if (waiting.remove(s)) dropped.add(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+        // Outside the lock: ending notifies listeners, which write to channels.
+        for (Sequence s : dropped) endQuietly(s, cause);
+    }
+
+    public int queueDepth() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int activeSequences() {
+        lock.lock();
+        try {
+            return active.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting work, lets queued and active sequences finish until {@code grace} has passed, then
+     * cancels what is left and waits (briefly) for the workers to close those sessions.
+     */
+    public void shutdown(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        lock.lock();
+        try {
+            accepting = false;
+            while (active.size() + waiting.size() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        List<Sequence> leftOver = new ArrayList<>();
+        lock.lock();
+        try {
+            if (active.size() + waiting.size() > 0) {
+                log.warn("shutdown grace of {} is over: cancelling {} active and {} queued sequences",
+                        grace, active.size(), waiting.size());
+            }
+            leftOver.addAll(waiting);
+            waiting.clear();
+            active.forEach(s -> s.cancel(EndCause.SHUTDOWN));
+        } finally {
+            lock.unlock();
+        }
+        for (Sequence s : leftOver) endQuietly(s, EndCause.SHUTDOWN);
+        awaitIdle(Duration.ofSeconds(5));
+        close();
+    }
+
+    private void awaitIdle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        lock.lock();
+        try {
+            while (!active.isEmpty() && deadline - System.nanoTime() > 0) {
+                changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the workers at once (sequences not yet ended are abandoned): use {@link #shutdown} to drain. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            accepting = false;
+            stopped = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void work() {
+        while (true) {
+            Sequence s;
+            lock.lock();
+            try {
+                while (ready.isEmpty() && !stopped) changed.awaitUninterruptibly();
+                if (stopped) return;
+                s = ready.poll();
+            } finally {
+                lock.unlock();
+            }
+            boolean done;
+            try {
+                done = s.runStep();
+            } catch (RuntimeException e) {
+                // Sequence.runStep contains engine failures; this is a listener bug. Drop the sequence, keep serving.
+                log.error("sequence failed outside the engine", e);
+                done = true;
+            }
+            lock.lock();
+            try {
+                if (done) {
+                    active.remove(s);
+                    promote();
+                } else {
+                    ready.addLast(s);
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Moves queued sequences into free slots. Call with the lock held. */
+    private void promote() {
+        while (active.size() < maxActive && !waiting.isEmpty()) {
+            Sequence s = waiting.poll();
+            active.add(s);
+            // A sequence cancelled while queued takes a slot only long enough for a worker to end it.
+            ready.addLast(s);
+        }
+    }
+
+    private static void endQuietly(Sequence s, EndCause cause) {
+        try {
+            s.endUnstarted(cause);
+        } catch (RuntimeException e) {
+            log.error("ending a queued sequence failed", e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package org.mirrorsd.server.scheduler;
+
+import org.mirrorsd.decoding.StepResult;
+
+/** Receives a sequence's output on the decoding worker thread; must be quick and never block on the network. */
+public interface SequenceListener {
+
+    /** Tokens one step committed; return false to end the sequence now (a stop string matched). */
+    boolean onStep(StepResult step);
+
+    /** Called exactly once, after the session was closed (its KV cache freed). */
+    void onEnd(SequenceEnd end);
+}
