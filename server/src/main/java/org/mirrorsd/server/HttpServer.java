@@ -3,6 +3,9 @@ package org.mirrorsd.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -18,13 +21,15 @@ import org.mirrorsd.server.metrics.ServerMetrics;
 final class HttpServer {
     private final ServerConfig config;
     private final ServerInitializer initializer;
+    /** Open connections, closed in order with their pending writes at shutdown. */
+    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
 
     HttpServer(ServerConfig config, ServerMetrics metrics, Router router) {
         this.config = config;
-        this.initializer = new ServerInitializer(config, metrics, router);
+        this.initializer = new ServerInitializer(config, metrics, router, connections);
     }
 
     void start() throws InterruptedException {
@@ -53,8 +58,12 @@ final class HttpServer {
         if (serverChannel != null) serverChannel.close().awaitUninterruptibly();
     }
 
-    /** Closes every connection and stops the I/O threads. */
+    /**
+     * Closes every connection and stops the I/O threads. The closes are queued behind the responses the
+     * decoding workers already handed to the event loops, so those still reach their clients.
+     */
     void close() {
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (boss != null) boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (workers != null) workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

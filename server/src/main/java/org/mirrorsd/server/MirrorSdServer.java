@@ -65,7 +65,7 @@ public final class MirrorSdServer implements AutoCloseable {
     private void load() throws Exception {
         long t0 = System.nanoTime();
         models = LoadedModels.load(config);
-        engines = Engines.build(models, config.decoding());
+        engines = EngineSet.build(models, config.decoding());
         var sc = config.server();
         scheduler = new Scheduler(sc.maxConcurrentSequences(), sc.maxQueue(), decodeWorkers());
         String method = config.decoding().method().key();

@@ -3,6 +3,7 @@ package org.mirrorsd.server;
 import java.util.List;
 import org.mirrorsd.config.ConfigException;
 import org.mirrorsd.config.ConfigFlags;
+import org.mirrorsd.config.LogLevel;
 import org.mirrorsd.config.MirrorSdConfig;
 import org.mirrorsd.config.cli.CommandLine;
 import org.mirrorsd.config.cli.ParsedArgs;
@@ -47,6 +48,7 @@ public final class ServerMain {
             System.err.println("serve: " + e.getMessage());
             return UsageException.EXIT_CODE;
         }
+        applyLogLevel(config.logging().level());
         MirrorSdServer server;
         try {
             server = MirrorSdServer.start(config);
@@ -65,6 +67,13 @@ public final class ServerMain {
             server.shutdown();
         }
         return 0;
+    }
+
+    /** logging.level from the configuration, on logback's root logger (when logback is the backend). */
+    private static void applyLogLevel(LogLevel level) {
+        if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.toLevel(level.name()));
+        }
     }
 
     /**

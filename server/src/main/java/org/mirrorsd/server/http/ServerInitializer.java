@@ -1,6 +1,7 @@
 package org.mirrorsd.server.http;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -21,8 +22,11 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Router router;
     private final CorsConfig cors;
     private final ApiKeyAuthHandler auth;
+    private final ChannelGroup connections;
 
-    public ServerInitializer(ServerConfig config, ServerMetrics metrics, Router router) {
+    /** @param connections collects every accepted connection, for shutdown */
+    public ServerInitializer(ServerConfig config, ServerMetrics metrics, Router router, ChannelGroup connections) {
+        this.connections = connections;
         this.config = config;
         this.metrics = metrics;
         this.router = router;
@@ -32,6 +36,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        connections.add(ch);
         var p = ch.pipeline();
         p.addLast("codec", new HttpServerCodec());
         p.addLast("metrics", new RequestMetricsHandler(metrics));
