@@ -37,6 +37,17 @@ class VectorKernelsTest {
     }
 
     private void assertMatchesScalar(Tensor t) {
+        // The batched path (4 activation rows per weight-row pass, plus a remainder) against per-row scalar dots.
+        int rows = 7;
+        float[] in = randomVector(rows * t.cols());
+        float[] out = new float[rows * t.rows()];
+        for (int row = 0; row < t.rows(); row++) VectorKernels.matvecRows(t, row, in, t.cols(), rows, out, t.rows());
+        for (int r = 0; r < rows; r++) {
+            for (int row = 0; row < t.rows(); row++) {
+                float expected = ScalarKernels.dot(t, row, in, r * t.cols());
+                assertEquals(expected, out[r * t.rows() + row], 1e-3f * (1 + Math.abs(expected)), t.name() + " batch row " + r);
+            }
+        }
         float[] x = randomVector(t.cols() + 3);
         for (int row = 0; row < t.rows(); row++) {
             float expected = ScalarKernels.dot(t, row, x, 3);

@@ -20,6 +20,7 @@ public final class Main {
         m.put("generate", new GenerateCommand());
         m.put("tokenize", new TokenizeCommand());
         m.put("scale", new ScaleCommand());
+        m.put("serve", new ServeCommand());
         m.put("bench", new BenchCommand());
         return m;
     }

@@ -117,8 +117,9 @@ public final class MirrorSession extends SpeculativeSessionBase {
         windowTokens[0] = lastToken();
         System.arraycopy(draft, 0, windowTokens, 1, m);
         target.forwardPrefix(windowTokens, 0, m + 1, exitLayer, earlyLogits);
+        double acceptance = (stats.accepted + 1.0) / (stats.drafted + 2.0);
         List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft,
-                options.maxBranches());
+                options.maxBranches(), acceptance);
         long p1 = System.nanoTime();
         stats.targetPrefixNanos += p1 - p0;
 

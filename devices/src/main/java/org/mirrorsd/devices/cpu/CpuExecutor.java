@@ -150,14 +150,19 @@ public final class CpuExecutor implements LayerExecutor {
         for (int i = 0; i < rows * dim; i++) x[i] += s.xb2[i];
     }
 
-    /** Causal attention of every (row, head) over its own sequence's cache, output into xb. */
+    /**
+     * Causal attention of every (row, head) over its own sequence's cache, output into xb. Positions are walked
+     * block by block (one table lookup per 16 positions) and the softmax's exponentials are vectorised: with the
+     * small heads of the scaled models, per-position overhead, not arithmetic, is what attention costs.
+     */
     private void attention(int l, ForwardBatch b, CpuKvCache[] caches, Scratch s) {
-        int heads = c.heads(), headSize = c.headSize(), qDim = c.queryDim(), group = c.kvGroup();
+        int heads = c.heads(), headSize = c.headSize(), qDim = c.queryDim(), group = c.kvGroup(), kvDim = c.kvDim();
         float scale = (float) (1.0 / Math.sqrt(headSize));
         int tasks = b.size() * heads;
         int work = 0;
         for (int r = 0; r < b.size(); r++) work += (b.position(r) + 1) * headSize * heads * 2;
         int minChunk = work > MIN_PARALLEL_WORK ? 1 : tasks;
+        int block = CpuKvCache.BLOCK;
         pool.forRange(tasks, minChunk, (from, to) -> {
             float[] att = new float[maxPosition(b) + 1];
             for (int t = from; t < to; t++) {
@@ -166,27 +171,40 @@ public final class CpuExecutor implements LayerExecutor {
                 CpuKvCache kc = caches[r];
                 int qOff = r * qDim + h * headSize;
                 int kvOff = (h / group) * headSize;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int p = 0; p <= pos; p++) {
-                    float score = org.mirrorsd.devices.cpu.VectorKernels.dot(s.q, qOff, kc.keys(l, p),
-                            kc.slotOffset(p) + kvOff, headSize) * scale;
-                    att[p] = score;
-                    if (score > max) max = score;
+                for (int p0 = 0; p0 <= pos; p0 += block) {
+                    float[] keys = kc.keys(l, p0);
+                    int end = Math.min(pos, p0 + block - 1);
+                    for (int p = p0, off = kvOff; p <= end; p++, off += kvDim) {
+                        att[p] = dotSmall(s.q, qOff, keys, off, headSize) * scale;
+                    }
                 }
-                float sum = 0;
-                for (int p = 0; p <= pos; p++) {
-                    float e = (float) Math.exp(att[p] - max);
-                    att[p] = e;
-                    sum += e;
-                }
+                Softmax.inPlace(att, pos + 1);
                 int outOff = r * qDim + h * headSize;
                 java.util.Arrays.fill(s.xb, outOff, outOff + headSize, 0f);
-                float inv = 1f / sum;
-                for (int p = 0; p <= pos; p++) {
-                    VectorKernels.axpy(att[p] * inv, kc.values(l, p), kc.slotOffset(p) + kvOff, s.xb, outOff, headSize);
+                for (int p0 = 0; p0 <= pos; p0 += block) {
+                    float[] values = kc.values(l, p0);
+                    int end = Math.min(pos, p0 + block - 1);
+                    for (int p = p0, off = kvOff; p <= end; p++, off += kvDim) {
+                        axpySmall(att[p], values, off, s.xb, outOff, headSize);
+                    }
                 }
             }
         });
+    }
+
+    private static float dotSmall(float[] a, int aOff, float[] b, int bOff, int n) {
+        if (n >= VectorKernels.floatLanes()) return VectorKernels.dot(a, aOff, b, bOff, n);
+        float s = 0;
+        for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    private static void axpySmall(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (n >= VectorKernels.floatLanes()) {
+            VectorKernels.axpy(a, x, xOff, y, yOff, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) y[yOff + i] += a * x[xOff + i];
     }
 
     private static int maxPosition(ForwardBatch b) {
@@ -216,10 +234,7 @@ public final class CpuExecutor implements LayerExecutor {
                 float[] out = outs[j];
                 int outWidth = t.rows();
                 for (int i = lo; i < hi; i++) {
-                    int row = i - base;
-                    for (int r = 0; r < rows; r++) {
-                        out[r * outWidth + row] = VectorKernels.dot(t, row, in, r * inWidth);
-                    }
+                    VectorKernels.matvecRows(t, i - base, in, inWidth, rows, out, outWidth);
                 }
                 base += t.rows();
             }

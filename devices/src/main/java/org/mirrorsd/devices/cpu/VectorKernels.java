@@ -50,16 +50,95 @@ public final class VectorKernels {
         };
     }
 
-    static float dotF32(MemorySegment w, long byteOff, float[] x, int xOff, int n) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+    /**
+     * {@code out[r * outWidth + row] = w[row, :] . in[r * inWidth ..]} for every batch row r: the weight row is
+     * loaded once and reused for up to four activation rows at a time, which is what makes verifying a window
+     * of γ+1 tokens cost little more than decoding one.
+     */
+    public static void matvecRows(Tensor w, int row, float[] in, int inWidth, int rows, float[] out, int outWidth) {
+        int r = 0;
+        switch (w) {
+            case F32Tensor t -> {
+                long off = (long) row * t.cols() * 4;
+                for (; r + 4 <= rows; r += 4) dotF32x4(t.data(), off, in, r * inWidth, inWidth, t.cols(), out, r * outWidth + row, outWidth);
+            }
+            case Q8_0Tensor t -> {
+                long block = (long) row * (t.cols() / Q8_0Tensor.BLOCK);
+                for (; r + 4 <= rows; r += 4) dotQ8_0x4(t.data(), block, in, r * inWidth, inWidth, t.cols(), out, r * outWidth + row, outWidth);
+            }
+            default -> { }
+        }
+        for (; r < rows; r++) out[r * outWidth + row] = dot(w, row, in, r * inWidth);
+    }
+
+    static void dotF32x4(MemorySegment w, long byteOff, float[] x, int xOff, int stride, int n, float[] out, int outOff, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
         int i = 0;
-        int bound2 = n - n % (2 * FL);
-        for (; i < bound2; i += 2 * FL) {
+        int bound = n - n % FL;
+        for (; i < bound; i += FL) {
+            FloatVector wv = FloatVector.fromMemorySegment(F, w, byteOff + 4L * i, LE);
+            a0 = wv.fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, xOff + stride + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, xOff + 2 * stride + i), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, x, xOff + 3 * stride + i), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = w.get(LE_FLOAT, byteOff + 4L * i);
+            s0 += wi * x[xOff + i];
+            s1 += wi * x[xOff + stride + i];
+            s2 += wi * x[xOff + 2 * stride + i];
+            s3 += wi * x[xOff + 3 * stride + i];
+        }
+        out[outOff] = s0;
+        out[outOff + outStride] = s1;
+        out[outOff + 2 * outStride] = s2;
+        out[outOff + 3 * outStride] = s3;
+    }
+
+    static void dotQ8_0x4(MemorySegment w, long firstBlock, float[] x, int xOff, int stride, int n, float[] out, int outOff, int outStride) {
+        int blocks = n / Q8_0Tensor.BLOCK;
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        long base = firstBlock * Q8_0Tensor.BLOCK_BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long off = base + (long) b * Q8_0Tensor.BLOCK_BYTES;
+            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off)));
+            ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, w, off + 2, LE);
+            int xi = xOff + b * Q8_0Tensor.BLOCK;
+            for (int p = 0; p < Q8_0Tensor.BLOCK / FL; p++) {
+                FloatVector wq = ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).mul(scale);
+                int o = xi + p * FL;
+                a0 = wq.fma(FloatVector.fromArray(F, x, o), a0);
+                a1 = wq.fma(FloatVector.fromArray(F, x, o + stride), a1);
+                a2 = wq.fma(FloatVector.fromArray(F, x, o + 2 * stride), a2);
+                a3 = wq.fma(FloatVector.fromArray(F, x, o + 3 * stride), a3);
+            }
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
+    static float dotF32(MemorySegment w, long byteOff, float[] x, int xOff, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        int i = 0;
+        int bound4 = n - n % (4 * FL);
+        for (; i < bound4; i += 4 * FL) {
             a0 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a0);
             a1 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * (i + FL), LE)
                     .fma(FloatVector.fromArray(F, x, xOff + i + FL), a1);
+            a2 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * (i + 2 * FL), LE)
+                    .fma(FloatVector.fromArray(F, x, xOff + i + 2 * FL), a2);
+            a3 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * (i + 3 * FL), LE)
+                    .fma(FloatVector.fromArray(F, x, xOff + i + 3 * FL), a3);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        int bound = n - n % FL;
+        for (; i < bound; i += FL) {
+            a0 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+        }
+        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) s += w.get(LE_FLOAT, byteOff + 4L * i) * x[xOff + i];
         return s;
     }
