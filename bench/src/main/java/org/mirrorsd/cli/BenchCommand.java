@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mirrorsd.bench.MemoryBandwidth;
+import org.mirrorsd.bench.specbench.SpecBenchCommand;
 import org.mirrorsd.config.cli.CommandLine;
 import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
@@ -26,8 +27,9 @@ import org.mirrorsd.models.ModelLoader;
  * side in one run (interleaved, after a warm-up), with the memory-bandwidth bound of the target beside them.
  */
 final class BenchCommand implements Main.Command {
-    private static final CommandLine CLI = CommandLine.builder("bench decode",
-                    "decode tokens/s of ar, sd, ngram and mirror side by side, against the memory-bandwidth bound")
+    private static final String DECODE_SUMMARY =
+            "decode tokens/s of ar, sd, ngram and mirror side by side, against the memory-bandwidth bound";
+    private static final CommandLine CLI = CommandLine.builder("bench decode", DECODE_SUMMARY)
             .option("model", "PATH", "target model")
             .option("tokenizer", "PATH", "tokenizer (default: the model's)")
             .option("draft", "PATH", "draft model (for sd and mirror)")
@@ -45,15 +47,28 @@ final class BenchCommand implements Main.Command {
             .build();
 
     @Override
-    public String summary() { return "benchmarks: `bench decode` (tokens/s of each method vs the bandwidth bound)"; }
+    public String summary() { return "benchmarks: `bench decode`, `bench specbench` (mirror-sd bench lists them)"; }
 
     @Override
     public int run(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("decode")) {
-            System.out.println("usage: mirror-sd bench decode [options]   (mirror-sd bench decode --help)");
-            return args.length == 0 ? 2 : (args[0].equals("--help") ? 0 : 2);
+        Map<String, String> benchmarks = new LinkedHashMap<>();
+        benchmarks.put("decode", DECODE_SUMMARY);
+        benchmarks.put("specbench", new SpecBenchCommand().summary());
+        if (args.length > 0 && args[0].equals("specbench")) {
+            return new SpecBenchCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
-        ParsedArgs a = CLI.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
+        if (args.length == 0 || !args[0].equals("decode")) {
+            boolean help = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
+            if (args.length > 0 && !help) System.err.println("mirror-sd bench: unknown benchmark '" + args[0] + "'");
+            System.out.println("usage: mirror-sd bench BENCHMARK [options]   (mirror-sd bench BENCHMARK --help)\n");
+            benchmarks.forEach((name, summary) -> System.out.printf("  %-10s %s%n", name, summary));
+            return help ? 0 : 2;
+        }
+        return decode(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+
+    private int decode(String[] args) throws Exception {
+        ParsedArgs a = CLI.parse(args);
         if (a.helpRequested()) {
             System.out.println(CLI.help());
             return 0;
