@@ -4,18 +4,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mirrorsd.bench.GreedyRun;
 import org.mirrorsd.bench.MemoryBandwidth;
 import org.mirrorsd.bench.specbench.SpecBenchCommand;
+import org.mirrorsd.bench.sweep.SweepCommand;
 import org.mirrorsd.config.cli.CommandLine;
 import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
 import org.mirrorsd.decoding.DecodingEngine;
-import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.DecodingStats;
 import org.mirrorsd.decoding.Engines;
 import org.mirrorsd.decoding.calibration.Calibration;
-import org.mirrorsd.decoding.GenerationRequest;
-import org.mirrorsd.decoding.StepResult;
 import org.mirrorsd.decoding.spec.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.LlamaModel;
@@ -54,8 +53,12 @@ final class BenchCommand implements Main.Command {
         Map<String, String> benchmarks = new LinkedHashMap<>();
         benchmarks.put("decode", DECODE_SUMMARY);
         benchmarks.put("specbench", new SpecBenchCommand().summary());
+        benchmarks.put("sweep", SweepCommand.SUMMARY);
         if (args.length > 0 && args[0].equals("specbench")) {
             return new SpecBenchCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("sweep")) {
+            return new SweepCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
         if (args.length == 0 || !args[0].equals("decode")) {
             boolean help = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
@@ -96,7 +99,7 @@ final class BenchCommand implements Main.Command {
                             + "-> AR bound %.1f tokens/s%n", target.name(), bytesPerToken / 1e6,
                     draft == null ? "-" : draft.name(), threads, bandwidth / 1e9, bandwidth / bytesPerToken);
             // Warm-up: JIT-compile every path once.
-            for (DecodingEngine e : engines.values()) run(e, target, prompts[0], Math.min(32, maxTokens));
+            for (DecodingEngine e : engines.values()) GreedyRun.of(e, target, prompts[0], Math.min(32, maxTokens));
             Map<String, DecodingStats> totals = new LinkedHashMap<>();
             Map<String, Long> tokens = new LinkedHashMap<>();
             Map<String, Long> nanos = new LinkedHashMap<>();
@@ -105,13 +108,12 @@ final class BenchCommand implements Main.Command {
                 for (String p : prompts) {
                     String reference = null;
                     for (Map.Entry<String, DecodingEngine> e : engines.entrySet()) {
-                        long t0 = System.nanoTime();
-                        Result res = run(e.getValue(), target, p, maxTokens);
-                        nanos.merge(e.getKey(), System.nanoTime() - t0, Long::sum);
-                        tokens.merge(e.getKey(), (long) res.generated, Long::sum);
-                        totals.computeIfAbsent(e.getKey(), k -> new DecodingStats()).add(res.stats);
-                        if (reference == null) reference = res.text;
-                        else if (!reference.equals(res.text)) outputs.add(e.getKey() + " differs on \"" + p + "\"");
+                        GreedyRun res = GreedyRun.of(e.getValue(), target, p, maxTokens);
+                        nanos.merge(e.getKey(), res.nanos(), Long::sum);
+                        tokens.merge(e.getKey(), (long) res.generated(), Long::sum);
+                        totals.computeIfAbsent(e.getKey(), k -> new DecodingStats()).add(res.stats());
+                        if (reference == null) reference = res.text();
+                        else if (!reference.equals(res.text())) outputs.add(e.getKey() + " differs on \"" + p + "\"");
                     }
                 }
             }
@@ -131,22 +133,6 @@ final class BenchCommand implements Main.Command {
                     : "\nWARNING: outputs differ: " + outputs);
             for (DecodingEngine e : engines.values()) e.close();
             return outputs.isEmpty() ? 0 : 1;
-        }
-    }
-
-    private record Result(int generated, String text, DecodingStats stats) {}
-
-    private static Result run(DecodingEngine engine, LoadedModel target, String prompt, int maxTokens) {
-        int[] ids = target.encodePrompt(prompt);
-        GenerationRequest req = GenerationRequest.greedy(ids, Math.min(maxTokens, target.config().contextLength() - ids.length));
-        List<Integer> out = new ArrayList<>();
-        try (DecodingSession s = engine.open(req)) {
-            while (!s.finished()) {
-                StepResult r = s.step();
-                for (int t : r.tokens()) out.add(t);
-            }
-            int[] arr = out.stream().mapToInt(Integer::intValue).toArray();
-            return new Result(arr.length, target.tokenizer().decode(arr), s.stats());
         }
     }
 }
