@@ -82,10 +82,17 @@ final class JCudaGpu implements Gpu {
                     + version[0] % 1000 / 10);
         } catch (LinkageError e) {
             return new Probe(false, "JCuda's native driver binding cannot be loaded (no NVIDIA driver, libcuda.so.1?): "
-                    + e);
+                    + firstLine(e));
         } catch (RuntimeException e) {
-            return new Probe(false, "the CUDA driver cannot start: " + e.getMessage());
+            return new Probe(false, "the CUDA driver cannot start: " + firstLine(e));
         }
+    }
+
+    /** JCuda's link errors carry every path it tried, stack traces included: the first line says enough. */
+    private static String firstLine(Throwable e) {
+        String s = e.getClass().getSimpleName() + ": " + e.getMessage();
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     private final CUdevice device = new CUdevice();
