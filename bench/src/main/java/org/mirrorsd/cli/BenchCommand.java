@@ -16,7 +16,11 @@ import org.mirrorsd.decoding.DecodingStats;
 import org.mirrorsd.decoding.Engines;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.config.DevicePlacement;
+import org.mirrorsd.devices.Devices;
+import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.devices.cpu.CpuExecutor;
+import org.mirrorsd.devices.cuda.CudaExecutor;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.LoadedModel;
 import org.mirrorsd.models.ModelLoader;
@@ -43,6 +47,7 @@ final class BenchCommand implements Main.Command {
             .option("calibration", "FILE", "heads fitted by `calibrate`")
             .option("threads", "N", "target threads (default 1)")
             .option("draft-threads", "N", "draft threads (default 1)")
+            .option("target-device", "DEVICE", "cpu (default) | onnx | cuda (falls back to cpu when unavailable)")
             .build();
 
     @Override
@@ -88,16 +93,19 @@ final class BenchCommand implements Main.Command {
         int threads = a.intValue("threads", 1);
         try (LoadedModel target = ModelLoader.load(modelPath, a.pathValue("tokenizer").orElse(null), null);
              LlamaModel draft = haveDraft ? ModelLoader.loadWeights(a.pathValue("draft").get()) : null;
-             CpuExecutor te = new CpuExecutor(target.model(), threads);
+             LayerExecutor te = Devices.open("target", targetDevice(a), target.model(), threads, List.of(), false);
              CpuExecutor de = draft == null ? null : new CpuExecutor(draft, a.intValue("draft-threads", 1))) {
             Map<String, DecodingEngine> engines = new LinkedHashMap<>();
             Calibration calibration = a.has("calibration") ? Calibration.load(a.pathValue("calibration").get()) : null;
             for (String m : methods) engines.put(m, Engines.create(m, te, de, o, calibration));
-            double bandwidth = MemoryBandwidth.measure(1L << 30, threads, 5);
+            boolean onGpu = te instanceof CudaExecutor cu && cu.gpuInfo().peakBandwidth() > 0;
+            double bandwidth = onGpu ? ((CudaExecutor) te).gpuInfo().peakBandwidth()
+                    : MemoryBandwidth.measure(1L << 30, threads, 5);
             long bytesPerToken = target.model().weights().bytesPerToken();
-            System.out.printf("target %s: %.1f MB/token; draft %s; %d target thread(s); measured read bandwidth %.1f GB/s "
+            System.out.printf("target %s: %.1f MB/token; draft %s; %d target thread(s); %s %.1f GB/s "
                             + "-> AR bound %.1f tokens/s%n", target.name(), bytesPerToken / 1e6,
-                    draft == null ? "-" : draft.name(), threads, bandwidth / 1e9, bandwidth / bytesPerToken);
+                    draft == null ? "-" : draft.name(), threads, onGpu ? "the GPU's nominal bandwidth" : "measured read bandwidth",
+                    bandwidth / 1e9, bandwidth / bytesPerToken);
             // Warm-up: JIT-compile every path once.
             for (DecodingEngine e : engines.values()) GreedyRun.of(e, target, prompts[0], Math.min(32, maxTokens));
             Map<String, DecodingStats> totals = new LinkedHashMap<>();
@@ -129,10 +137,23 @@ final class BenchCommand implements Main.Command {
                         speed / arSpeed, s.meanAcceptedLength(), s.acceptanceRate(), s.branchHitRate(),
                         s.targetPrefixNanos / 1e6, s.targetSuffixNanos / 1e6, s.draftNanos / 1e6, s.waitNanos / 1e6);
             }
+            if (te instanceof CudaExecutor cuda) {
+                System.out.println("\ntarget on " + cuda.describe());
+                System.out.println("host<->device traffic: " + cuda.stats());
+                for (int rows : new int[] {1, 8}) System.out.println(cuda.timeGemv(rows, 20));
+            }
             System.out.println(outputs.isEmpty() ? "\ngreedy outputs identical across methods: yes"
                     : "\nWARNING: outputs differ: " + outputs);
             for (DecodingEngine e : engines.values()) e.close();
             return outputs.isEmpty() ? 0 : 1;
+        }
+    }
+
+    private static DevicePlacement targetDevice(ParsedArgs a) {
+        try {
+            return DevicePlacement.parse(a.value("target-device", "cpu"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--target-device: " + e.getMessage());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.mirrorsd.config.DevicePlacement;
 import org.mirrorsd.devices.cpu.CpuExecutor;
+import org.mirrorsd.devices.cuda.CudaExecutor;
 import org.mirrorsd.devices.onnx.OnnxExecutor;
 import org.mirrorsd.devices.onnx.OnnxOptions;
 import org.mirrorsd.models.LlamaModel;
@@ -37,8 +38,7 @@ public final class Devices {
             exec = switch (placement.kind()) {
                 case CPU -> new CpuExecutor(model, threads);
                 case ONNX -> openOnnx(model, threads, onnxProviders);
-                case CUDA -> throw new UnsupportedOperationException(
-                        "the cuda executor is not part of this build (no JCuda kernels yet)");
+                case CUDA -> CudaExecutor.open(model);
             };
         } catch (IOException | RuntimeException | LinkageError e) {
             if (required || placement.kind() == DevicePlacement.Kind.CPU) throw e;
