@@ -109,7 +109,7 @@ public final class JsonReport {
 
     /** JSON has no NaN: unknown figures are null. */
     private static void num(ObjectNode n, String key, double v) {
-        if (Double.isFinite(v)) n.put(key, Math.round(v * 1e6) / 1e6);
+        if (Double.isFinite(v)) n.put(key, Math.round(v * 1e9) / 1e9);
         else n.putNull(key);
     }
 
