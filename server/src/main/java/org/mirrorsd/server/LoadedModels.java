@@ -57,6 +57,11 @@ public record LoadedModels(LoadedModel target, CpuExecutor targetCpu, LlamaModel
         return false;
     }
 
+    /** KV caches open on the target and draft executors. */
+    public int openKvCaches() {
+        return targetCpu.openCaches() + (draftCpu == null ? 0 : draftCpu.openCaches());
+    }
+
     @Override
     public void close() {
         targetCpu.close();
