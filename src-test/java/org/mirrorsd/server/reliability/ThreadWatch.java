@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 final class ThreadWatch {
     private static final List<String> NOT_THE_SERVER = List.of("HttpClient-", "ForkJoinPool", "process reaper",
             "Attach Listener", "Common-Cleaner", "surefire", "globalEventExecutor", "junit", "Reference Handler",
-            "Finalizer", "Signal Dispatcher", "Notification Thread", "InnocuousThread");
+            "Finalizer", "Signal Dispatcher", "Notification Thread", "InnocuousThread", "VirtualThread-");
     private final Set<Long> before;
     final int countBefore;
 

@@ -21,7 +21,7 @@ import org.mirrorsd.models.LoadedModel;
 import org.mirrorsd.models.ModelLoader;
 
 /**
- * {@code bench decode}: single-stream decode speed of several methods on the same prompts, measured side by
+ * {@code bench load} is {@link LoadCommand}. {@code bench decode}: single-stream decode speed of several methods on the same prompts, measured side by
  * side in one run (interleaved, after a warm-up), with the memory-bandwidth bound of the target beside them.
  */
 final class BenchCommand implements Main.Command {
@@ -43,12 +43,18 @@ final class BenchCommand implements Main.Command {
             .build();
 
     @Override
-    public String summary() { return "benchmarks: `bench decode` (tokens/s of each method vs the bandwidth bound)"; }
+    public String summary() {
+        return "benchmarks: `bench decode` (tokens/s of each method vs the bandwidth bound), `bench load` (server soak)";
+    }
 
     @Override
     public int run(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("load")) {
+            return new LoadCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         if (args.length == 0 || !args[0].equals("decode")) {
-            System.out.println("usage: mirror-sd bench decode [options]   (mirror-sd bench decode --help)");
+            System.out.println("usage: mirror-sd bench decode|load [options]   (mirror-sd bench decode --help, "
+                    + "mirror-sd bench load --help)");
             return args.length == 0 ? 2 : (args[0].equals("--help") ? 0 : 2);
         }
         ParsedArgs a = CLI.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
