@@ -20,11 +20,13 @@ final class ServerProbe {
     }
 
     /** The server's state at one moment. */
-    record State(long heapUsedBytes, long threads, long kvCachesOpen, long activeSequences, long queueDepth) {
+    record State(long heapUsedBytes, long heapAfterGcBytes, long threads, long kvCachesOpen, long activeSequences,
+                 long queueDepth) {
         @Override
         public String toString() {
-            return String.format("heap used %.1f MB, %d threads, %d KV caches open, %d active, %d queued",
-                    heapUsedBytes / 1e6, threads, kvCachesOpen, activeSequences, queueDepth);
+            return String.format("heap used %.1f MB (%.1f MB after the last GC), %d threads, %d KV caches open, "
+                            + "%d active, %d queued", heapUsedBytes / 1e6, heapAfterGcBytes / 1e6, threads, kvCachesOpen,
+                    activeSequences, queueDepth);
         }
     }
 
@@ -39,7 +41,8 @@ final class ServerProbe {
                 values.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
             }
         }
-        return new State(get(values, "mirrorsd_jvm_heap_used_bytes"), get(values, "mirrorsd_jvm_threads"),
+        return new State(get(values, "mirrorsd_jvm_heap_used_bytes"), get(values, "mirrorsd_jvm_heap_after_gc_bytes"),
+                get(values, "mirrorsd_jvm_threads"),
                 get(values, "mirrorsd_kv_caches_open"), get(values, "mirrorsd_active_sequences"),
                 get(values, "mirrorsd_queue_depth"));
     }

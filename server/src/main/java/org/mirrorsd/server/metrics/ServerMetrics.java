@@ -1,6 +1,9 @@
 package org.mirrorsd.server.metrics;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,10 +82,22 @@ public final class ServerMetrics {
         // Process health for soak tests and dashboards: a leak shows as a climb between idle scrapes.
         gauge(out, "mirrorsd_jvm_heap_used_bytes", "Java heap in use.",
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        gauge(out, "mirrorsd_jvm_heap_after_gc_bytes", "Java heap in use right after each pool's last collection.",
+                heapAfterGc());
         gauge(out, "mirrorsd_jvm_threads", "Live JVM threads.", ManagementFactory.getThreadMXBean().getThreadCount());
         timeToFirstToken.render(out, "mirrorsd_time_to_first_token_seconds", "Time from arrival to the first token.");
         interTokenLatency.render(out, "mirrorsd_inter_token_latency_seconds", "Time between tokens of a sequence.");
         return out.toString();
+    }
+
+    /** Heap in use is mostly garbage between collections; what survives them is the leak signal. */
+    private static long heapAfterGc() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = pool.getCollectionUsage();
+            if (pool.getType() == MemoryType.HEAP && u != null) sum += u.getUsed();
+        }
+        return sum;
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {
