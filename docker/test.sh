@@ -49,7 +49,7 @@ cleanup() {
     if kill -0 "$DOCKERD_PID" 2>/dev/null; then echo "dockerd still alive: SIGKILL"; kill -9 "$DOCKERD_PID"; fi
   fi
   # vfs keeps full copies of every layer: gigabytes.
-  [ -d "$WORK/data" ] && rm -rf "$WORK/data"
+  rm -rf "$WORK/data" "$WORK/build-rootfs" "$WORK/m2-src"
   exit $rc
 }
 trap cleanup EXIT
@@ -79,25 +79,28 @@ if [ ! -f "$CACHE/rootfs.tar" ]; then
 fi
 "$DOCKER" import "$CACHE/rootfs.tar" mirrorsd-test/runtime-base:bookworm >/dev/null
 
-# The Maven repository the build needs, filled once from Maven Central on the host (the image build is offline).
+# The Maven repository the build needs, filled once from Maven Central on the host (the image build is offline),
+# by building a copy of the sources so the working tree's target/ folders are left alone.
 if [ ! -d "$CACHE/m2" ]; then
-  (cd "$ROOT" && JAVA_HOME="$JDK" timeout 1200 mvn -B -q -Dmaven.repo.local="$CACHE/m2" -DskipTests -pl bench -am \
-    package >"$WORK/m2.log" 2>&1) || { tail -20 "$WORK/m2.log"; fail "filling the Maven repository"; }
+  mkdir -p "$WORK/m2-src"
+  tar -C "$ROOT" --exclude=./.git --exclude='./*/target' -cf - . | tar -C "$WORK/m2-src" -xf -
+  (cd "$WORK/m2-src" && JAVA_HOME="$JDK" timeout 1200 mvn -B -q -Dmaven.repo.local="$CACHE/m2.part" -DskipTests \
+    -pl bench -am package >"$WORK/m2.log" 2>&1) || { tail -20 "$WORK/m2.log"; fail "filling the Maven repository"; }
+  mv "$CACHE/m2.part" "$CACHE/m2" && rm -rf "$WORK/m2-src"
 fi
+# The build base: the bookworm rootfs plus the host's JDK 25, Maven and that repository, as one imported layer.
 BUILD_ROOT="$WORK/build-rootfs"
-mkdir -p "$BUILD_ROOT/opt" "$BUILD_ROOT/root/.m2"
-cp -a "$JDK" "$BUILD_ROOT/opt/jdk"
+mkdir -p "$BUILD_ROOT"
+tar -C "$BUILD_ROOT" -xf "$CACHE/rootfs.tar"
+mkdir -p "$BUILD_ROOT/root/.m2"
+cp -rL "$JDK" "$BUILD_ROOT/opt/jdk"   # -L: the Debian package links cacerts into /etc
 cp -rL /usr/share/maven "$BUILD_ROOT/opt/maven"
 cp -a "$CACHE/m2" "$BUILD_ROOT/root/.m2/repository"
-tar -C "$BUILD_ROOT" -cf "$WORK/build-layer.tar" . && rm -rf "$BUILD_ROOT"
-# One tar holding the bookworm rootfs plus the toolchain.
-cp "$CACHE/rootfs.tar" "$WORK/build-base.tar"
-tar -C "$WORK" -Af "$WORK/build-base.tar" "$WORK/build-layer.tar" && rm "$WORK/build-layer.tar"
-"$DOCKER" import \
+tar -C "$BUILD_ROOT" -cf - . | "$DOCKER" import \
   --change 'ENV JAVA_HOME=/opt/jdk' \
   --change 'ENV PATH=/opt/jdk/bin:/opt/maven/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  "$WORK/build-base.tar" mirrorsd-test/build:25 >/dev/null
-rm "$WORK/build-base.tar"
+  - mirrorsd-test/build:25 >/dev/null
+rm -rf "$BUILD_ROOT"
 "$DOCKER" images
 
 BUILD_ARGS=(--network=none --build-arg BUILD_IMAGE=mirrorsd-test/build:25 --build-arg JDK_IMAGE=mirrorsd-test/build:25

@@ -207,7 +207,7 @@ final class HostileCorpus {
                 ascii("X-A: 1\r\n"), ascii("X-B: 2\r\n")}, 408);
         slow("slowloris: body shorter than its length", new byte[][] {ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\n"
                 + "Content-Length: 100\r\n\r\n{\"prompt\""), ascii(":")}, 408);
-        slow("slowloris: one byte at a time", ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\n").length, 408);
+        dribble("slowloris: one byte at a time", "POST /v1/completions HTTP/1.1\r\nHost: x\r\n", 12);
         cases.add(new HostileRequest("idle connection", new byte[][] {new byte[0]}, Duration.ZERO, 0, null, null));
     }
 
@@ -235,12 +235,12 @@ final class HostileCorpus {
         cases.add(new HostileRequest(name, parts, Duration.ofMillis(300), status, "read_timeout", null));
     }
 
-    /** Sends the first {@code n} bytes of a request one at a time. */
-    private void slow(String name, int n, int status) {
-        byte[] all = ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\n");
-        byte[][] parts = new byte[Math.min(n, 12)][];
+    /** Sends the first {@code bytes} bytes of {@code text} one at a time, 200 ms apart: past the read timeout. */
+    private void dribble(String name, String text, int bytes) {
+        byte[] all = ascii(text);
+        byte[][] parts = new byte[Math.min(bytes, all.length)][];
         for (int i = 0; i < parts.length; i++) parts[i] = new byte[] {all[i]};
-        cases.add(new HostileRequest(name, parts, Duration.ofMillis(200), status, "read_timeout", null));
+        cases.add(new HostileRequest(name, parts, Duration.ofMillis(200), 408, "read_timeout", null));
     }
 
     private static byte[] post(String path, String body) {
