@@ -54,4 +54,30 @@ class MirrorConcurrencyTest {
             assertTrue(s.finished());
         }
     }
+
+    @Test
+    void aDraftDeviceFailingMidStepFailsTheStepAndLeaksNothing() {
+        LlamaModel t = Models.model("stories260K.bin");
+        LlamaModel d = Models.model("llama2xs-280K.bin");
+        for (int failOn : new int[] {3, 9, 20}) {
+            try (CpuExecutor target = new CpuExecutor(t, 1); CpuExecutor draft = new CpuExecutor(d, 1);
+                 MirrorEngine engine = new MirrorEngine(target, new org.mirrorsd.testing.FailingExecutor(draft, failOn),
+                         SpecOptions.defaults())) {
+                MirrorSession s = engine.open(GenerationRequest.greedy(new int[] {1, 403}, 150));
+                IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> {
+                    while (!s.finished()) s.step();
+                });
+                assertTrue(e.getMessage().contains("injected"), e.getMessage());
+                s.close();
+                assertEquals(0, target.openCaches(), "target caches leaked");
+                assertEquals(0, draft.openCaches(), "draft caches leaked after failure on call " + failOn);
+                // The engine still serves the next request.
+                try (MirrorEngine healthy = new MirrorEngine(target, draft, SpecOptions.defaults());
+                     MirrorSession next = healthy.open(GenerationRequest.greedy(new int[] {1, 403}, 20))) {
+                    while (!next.finished()) next.step();
+                    assertEquals(20, next.generatedCount());
+                }
+            }
+        }
+    }
 }

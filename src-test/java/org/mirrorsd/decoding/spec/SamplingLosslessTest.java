@@ -26,13 +26,16 @@ class SamplingLosslessTest {
     private static final int[] PROMPT = {1, 403, 407, 261};
 
     @ParameterizedTest
-    @ValueSource(strings = {"sd", "ngram", "mirror"})
+    @ValueSource(strings = {"sd", "ngram", "mirror", "sd+streaming", "mirror+calibrated"})
     void nextTwoTokensFollowTheTarget(String method) {
         CpuExecutor target = Models.cpu("stories260K.bin");
         Map<Long, Double> exact = exactPairs(target);
         Map<Long, Integer> observed = new HashMap<>();
         SpecOptions options = SpecOptions.defaults().withGamma(2).withKappa(4).withExitLayer(2);
-        try (DecodingEngine engine = GreedyLosslessTest.engine(method, "stories260K.bin", "llama2xs-280K.bin", options)) {
+        try (DecodingEngine engine = method.contains("+")
+                ? org.mirrorsd.decoding.Engines.create(method.substring(0, method.indexOf('+')), target,
+                        Models.cpu("llama2xs-280K.bin"), options, calibration())
+                : GreedyLosslessTest.engine(method, "stories260K.bin", "llama2xs-280K.bin", options)) {
             for (int i = 0; i < SAMPLES; i++) {
                 SamplingParams p = new SamplingParams(PARAMS.temperature(), PARAMS.topK(), PARAMS.topP(), 0f, 1f, 0f, 0f, i);
                 int[] out = new int[2];
@@ -56,6 +59,17 @@ class SamplingLosslessTest {
         }
         double critical = chiSquareQuantile(cells - 1, 1e-4);
         assertTrue(chi2 < critical, method + ": chi2 " + chi2 + " >= " + critical + " with " + (cells - 1) + " dof");
+    }
+
+    /** Exit head at layer 2 and two lookahead heads (speculative streaming: sampled q of streamed tokens too). */
+    private static org.mirrorsd.decoding.calibration.Calibration calibration() {
+        var target = Models.cpu("stories260K.bin");
+        var draft = Models.cpu("llama2xs-280K.bin");
+        var texts = org.mirrorsd.decoding.calibration.Calibrator.selfGenerated(target, new int[] {1}, 768, 256, 3, n -> { });
+        var draftTexts = org.mirrorsd.decoding.calibration.Calibrator.selfGenerated(draft, new int[] {1}, 768, 200, 4, n -> { });
+        return new org.mirrorsd.decoding.calibration.Calibration(2,
+                org.mirrorsd.decoding.calibration.Calibrator.fitExitHead(target, 2, texts),
+                org.mirrorsd.decoding.calibration.Calibrator.fitLookahead(draft, 3, draftTexts));
     }
 
     private static long key(int a, int b) { return ((long) a << 32) | b; }

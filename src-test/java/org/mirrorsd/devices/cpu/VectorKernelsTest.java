@@ -48,6 +48,17 @@ class VectorKernelsTest {
                 assertEquals(expected, out[r * t.rows() + row], 1e-3f * (1 + Math.abs(expected)), t.name() + " batch row " + r);
             }
         }
+        // The range path with 1..3 activation rows (four weight rows streamed side by side).
+        for (int few = 1; few <= 3; few++) {
+            float[] o = new float[few * t.rows()];
+            VectorKernels.matvecRange(t, 0, t.rows(), in, t.cols(), few, o, t.rows());
+            for (int r = 0; r < few; r++) {
+                for (int row = 0; row < t.rows(); row++) {
+                    float expected = ScalarKernels.dot(t, row, in, r * t.cols());
+                    assertEquals(expected, o[r * t.rows() + row], 1e-3f * (1 + Math.abs(expected)), t.name() + " range rows " + few);
+                }
+            }
+        }
         float[] x = randomVector(t.cols() + 3);
         for (int row = 0; row < t.rows(); row++) {
             float expected = ScalarKernels.dot(t, row, x, 3);
@@ -59,9 +70,9 @@ class VectorKernelsTest {
     @Test
     void f32() {
         for (int cols : new int[] {7, 64, 100, 256}) {
-            MemorySegment m = arena.allocate(3L * cols * 4);
-            for (int i = 0; i < 3 * cols; i++) m.set(F, 4L * i, (float) random.nextGaussian());
-            assertMatchesScalar(new F32Tensor("f32x" + cols, 3, cols, m));
+            MemorySegment m = arena.allocate(9L * cols * 4);
+            for (int i = 0; i < 9 * cols; i++) m.set(F, 4L * i, (float) random.nextGaussian());
+            assertMatchesScalar(new F32Tensor("f32x" + cols, 9, cols, m));
         }
     }
 
@@ -83,13 +94,13 @@ class VectorKernelsTest {
     @Test
     void quantised() {
         for (int cols : new int[] {32, 96, 256}) {
-            MemorySegment q8 = randomBytes(3L * cols / 32 * 34);
+            MemorySegment q8 = randomBytes(9L * cols / 32 * 34);
             MemorySegment q4 = randomBytes(3L * cols / 32 * 18);
-            for (int blk = 0; blk < 3 * cols / 32; blk++) {
+            for (int blk = 0; blk < 9 * cols / 32; blk++) {
                 q8.set(S, blk * 34L, Float.floatToFloat16((float) random.nextGaussian() * 0.01f));
-                q4.set(S, blk * 18L, Float.floatToFloat16((float) random.nextGaussian() * 0.01f));
+                if (blk < 3 * cols / 32) q4.set(S, blk * 18L, Float.floatToFloat16((float) random.nextGaussian() * 0.01f));
             }
-            assertMatchesScalar(new Q8_0Tensor("q8x" + cols, 3, cols, q8));
+            assertMatchesScalar(new Q8_0Tensor("q8x" + cols, 9, cols, q8));
             assertMatchesScalar(new Q4_0Tensor("q4x" + cols, 3, cols, q4));
         }
     }

@@ -19,7 +19,7 @@ public final class MemoryBandwidth {
 
     /** Bytes per second, best of {@code rounds} passes over {@code bytes} bytes. */
     public static double measure(long bytes, int threads, int rounds) {
-        try (Arena arena = Arena.ofConfined(); WorkerPool pool = new WorkerPool("bandwidth", threads)) {
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool("bandwidth", threads)) {
             MemorySegment seg = arena.allocate(bytes, 64);
             seg.fill((byte) 1);
             int chunks = threads * 16;

@@ -4,29 +4,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mirrorsd.bench.GreedyRun;
 import org.mirrorsd.bench.MemoryBandwidth;
+import org.mirrorsd.bench.specbench.SpecBenchCommand;
+import org.mirrorsd.bench.sweep.SweepCommand;
 import org.mirrorsd.config.cli.CommandLine;
 import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
 import org.mirrorsd.decoding.DecodingEngine;
-import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.DecodingStats;
 import org.mirrorsd.decoding.Engines;
-import org.mirrorsd.decoding.GenerationRequest;
-import org.mirrorsd.decoding.StepResult;
+import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.config.DevicePlacement;
+import org.mirrorsd.devices.Devices;
+import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.devices.cpu.CpuExecutor;
+import org.mirrorsd.devices.cuda.CudaExecutor;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.LoadedModel;
 import org.mirrorsd.models.ModelLoader;
 
 /**
- * {@code bench load} is {@link LoadCommand}. {@code bench decode}: single-stream decode speed of several methods on the same prompts, measured side by
+ * {@code bench decode}: single-stream decode speed of several methods on the same prompts, measured side by
  * side in one run (interleaved, after a warm-up), with the memory-bandwidth bound of the target beside them.
  */
 final class BenchCommand implements Main.Command {
-    private static final CommandLine CLI = CommandLine.builder("bench decode",
-                    "decode tokens/s of ar, sd, ngram and mirror side by side, against the memory-bandwidth bound")
+    private static final String DECODE_SUMMARY =
+            "decode tokens/s of ar, sd, ngram and mirror side by side, against the memory-bandwidth bound";
+    private static final CommandLine CLI = CommandLine.builder("bench decode", DECODE_SUMMARY)
             .option("model", "PATH", "target model")
             .option("tokenizer", "PATH", "tokenizer (default: the model's)")
             .option("draft", "PATH", "draft model (for sd and mirror)")
@@ -38,26 +44,45 @@ final class BenchCommand implements Main.Command {
             .option("kappa", "K", "early-exit candidates (default 8)")
             .option("exit-layer", "L", "early-exit layer (default layers/2)")
             .option("max-branches", "B", "cap on Mirror-SD rollouts (default 0 = all)")
+            .option("calibration", "FILE", "heads fitted by `calibrate`")
             .option("threads", "N", "target threads (default 1)")
             .option("draft-threads", "N", "draft threads (default 1)")
+            .option("target-device", "DEVICE", "cpu (default) | onnx | cuda (falls back to cpu when unavailable)")
             .build();
 
     @Override
     public String summary() {
-        return "benchmarks: `bench decode` (tokens/s of each method vs the bandwidth bound), `bench load` (server soak)";
+        return "benchmarks: `bench decode`, `bench specbench`, `bench load` (mirror-sd bench lists them)";
     }
 
     @Override
     public int run(String[] args) throws Exception {
+        Map<String, String> benchmarks = new LinkedHashMap<>();
+        benchmarks.put("decode", DECODE_SUMMARY);
+        benchmarks.put("specbench", new SpecBenchCommand().summary());
+        benchmarks.put("sweep", SweepCommand.SUMMARY);
+        benchmarks.put("load", LoadCommand.SUMMARY);
         if (args.length > 0 && args[0].equals("load")) {
             return new LoadCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
-        if (args.length == 0 || !args[0].equals("decode")) {
-            System.out.println("usage: mirror-sd bench decode|load [options]   (mirror-sd bench decode --help, "
-                    + "mirror-sd bench load --help)");
-            return args.length == 0 ? 2 : (args[0].equals("--help") ? 0 : 2);
+        if (args.length > 0 && args[0].equals("specbench")) {
+            return new SpecBenchCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
-        ParsedArgs a = CLI.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
+        if (args.length > 0 && args[0].equals("sweep")) {
+            return new SweepCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        if (args.length == 0 || !args[0].equals("decode")) {
+            boolean help = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
+            if (args.length > 0 && !help) System.err.println("mirror-sd bench: unknown benchmark '" + args[0] + "'");
+            System.out.println("usage: mirror-sd bench BENCHMARK [options]   (mirror-sd bench BENCHMARK --help)\n");
+            benchmarks.forEach((name, summary) -> System.out.printf("  %-10s %s%n", name, summary));
+            return help ? 0 : 2;
+        }
+        return decode(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+
+    private int decode(String[] args) throws Exception {
+        ParsedArgs a = CLI.parse(args);
         if (a.helpRequested()) {
             System.out.println(CLI.help());
             return 0;
@@ -74,17 +99,21 @@ final class BenchCommand implements Main.Command {
         int threads = a.intValue("threads", 1);
         try (LoadedModel target = ModelLoader.load(modelPath, a.pathValue("tokenizer").orElse(null), null);
              LlamaModel draft = haveDraft ? ModelLoader.loadWeights(a.pathValue("draft").get()) : null;
-             CpuExecutor te = new CpuExecutor(target.model(), threads);
+             LayerExecutor te = Devices.open("target", targetDevice(a), target.model(), threads, List.of(), false);
              CpuExecutor de = draft == null ? null : new CpuExecutor(draft, a.intValue("draft-threads", 1))) {
             Map<String, DecodingEngine> engines = new LinkedHashMap<>();
-            for (String m : methods) engines.put(m, Engines.create(m, te, de, o));
-            double bandwidth = MemoryBandwidth.measure(1L << 30, threads, 5);
+            Calibration calibration = a.has("calibration") ? Calibration.load(a.pathValue("calibration").get()) : null;
+            for (String m : methods) engines.put(m, Engines.create(m, te, de, o, calibration));
+            boolean onGpu = te instanceof CudaExecutor cu && cu.gpuInfo().peakBandwidth() > 0;
+            double bandwidth = onGpu ? ((CudaExecutor) te).gpuInfo().peakBandwidth()
+                    : MemoryBandwidth.measure(1L << 30, threads, 5);
             long bytesPerToken = target.model().weights().bytesPerToken();
-            System.out.printf("target %s: %.1f MB/token; draft %s; %d target thread(s); measured read bandwidth %.1f GB/s "
+            System.out.printf("target %s: %.1f MB/token; draft %s; %d target thread(s); %s %.1f GB/s "
                             + "-> AR bound %.1f tokens/s%n", target.name(), bytesPerToken / 1e6,
-                    draft == null ? "-" : draft.name(), threads, bandwidth / 1e9, bandwidth / bytesPerToken);
+                    draft == null ? "-" : draft.name(), threads, onGpu ? "the GPU's nominal bandwidth" : "measured read bandwidth",
+                    bandwidth / 1e9, bandwidth / bytesPerToken);
             // Warm-up: JIT-compile every path once.
-            for (DecodingEngine e : engines.values()) run(e, target, prompts[0], Math.min(32, maxTokens));
+            for (DecodingEngine e : engines.values()) GreedyRun.of(e, target, prompts[0], Math.min(32, maxTokens));
             Map<String, DecodingStats> totals = new LinkedHashMap<>();
             Map<String, Long> tokens = new LinkedHashMap<>();
             Map<String, Long> nanos = new LinkedHashMap<>();
@@ -93,13 +122,12 @@ final class BenchCommand implements Main.Command {
                 for (String p : prompts) {
                     String reference = null;
                     for (Map.Entry<String, DecodingEngine> e : engines.entrySet()) {
-                        long t0 = System.nanoTime();
-                        Result res = run(e.getValue(), target, p, maxTokens);
-                        nanos.merge(e.getKey(), System.nanoTime() - t0, Long::sum);
-                        tokens.merge(e.getKey(), (long) res.generated, Long::sum);
-                        totals.computeIfAbsent(e.getKey(), k -> new DecodingStats()).add(res.stats);
-                        if (reference == null) reference = res.text;
-                        else if (!reference.equals(res.text)) outputs.add(e.getKey() + " differs on \"" + p + "\"");
+                        GreedyRun res = GreedyRun.of(e.getValue(), target, p, maxTokens);
+                        nanos.merge(e.getKey(), res.nanos(), Long::sum);
+                        tokens.merge(e.getKey(), (long) res.generated(), Long::sum);
+                        totals.computeIfAbsent(e.getKey(), k -> new DecodingStats()).add(res.stats());
+                        if (reference == null) reference = res.text();
+                        else if (!reference.equals(res.text())) outputs.add(e.getKey() + " differs on \"" + p + "\"");
                     }
                 }
             }
@@ -115,6 +143,11 @@ final class BenchCommand implements Main.Command {
                         speed / arSpeed, s.meanAcceptedLength(), s.acceptanceRate(), s.branchHitRate(),
                         s.targetPrefixNanos / 1e6, s.targetSuffixNanos / 1e6, s.draftNanos / 1e6, s.waitNanos / 1e6);
             }
+            if (te instanceof CudaExecutor cuda) {
+                System.out.println("\ntarget on " + cuda.describe());
+                System.out.println("host<->device traffic: " + cuda.stats());
+                for (int rows : new int[] {1, 8}) System.out.println(cuda.timeGemv(rows, 20));
+            }
             System.out.println(outputs.isEmpty() ? "\ngreedy outputs identical across methods: yes"
                     : "\nWARNING: outputs differ: " + outputs);
             for (DecodingEngine e : engines.values()) e.close();
@@ -122,19 +155,11 @@ final class BenchCommand implements Main.Command {
         }
     }
 
-    private record Result(int generated, String text, DecodingStats stats) {}
-
-    private static Result run(DecodingEngine engine, LoadedModel target, String prompt, int maxTokens) {
-        int[] ids = target.encodePrompt(prompt);
-        GenerationRequest req = GenerationRequest.greedy(ids, Math.min(maxTokens, target.config().contextLength() - ids.length));
-        List<Integer> out = new ArrayList<>();
-        try (DecodingSession s = engine.open(req)) {
-            while (!s.finished()) {
-                StepResult r = s.step();
-                for (int t : r.tokens()) out.add(t);
-            }
-            int[] arr = out.stream().mapToInt(Integer::intValue).toArray();
-            return new Result(arr.length, target.tokenizer().decode(arr), s.stats());
+    private static DevicePlacement targetDevice(ParsedArgs a) {
+        try {
+            return DevicePlacement.parse(a.value("target-device", "cpu"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--target-device: " + e.getMessage());
         }
     }
 }

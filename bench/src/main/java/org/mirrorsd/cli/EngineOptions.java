@@ -7,8 +7,11 @@ import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.Engines;
+import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.spec.SpecOptions;
-import org.mirrorsd.devices.cpu.CpuExecutor;
+import org.mirrorsd.config.DevicePlacement;
+import org.mirrorsd.devices.Devices;
+import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LoadedModel;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.ModelLoader;
@@ -24,14 +27,18 @@ final class EngineOptions implements AutoCloseable {
                 .option("kappa", "K", "Mirror-SD early-exit candidates per position (default 8)")
                 .option("exit-layer", "L", "Mirror-SD early-exit layer (default layers/2)")
                 .option("max-branches", "B", "Mirror-SD cap on branch rollouts, most probable first (default all)")
+                .option("calibration", "FILE", "heads fitted by `calibrate` (exit head, lookahead heads)")
                 .option("threads", "N", "CPU threads of the target executor (default: cores, minus one for the draft)")
-                .option("draft-threads", "N", "CPU threads of the draft executor (default 1)");
+                .option("draft-threads", "N", "CPU threads of the draft executor (default 1)")
+                .option("target-device", "DEVICE", "cpu (default) | onnx | cuda (falls back to cpu when unavailable)")
+                .option("draft-device", "DEVICE", "cpu (default) | onnx (the draft on an ONNX Runtime session)")
+                .option("onnx-providers", "LIST", "ONNX Runtime execution providers in order (default QNN,OpenVINO,CoreML,NNAPI,XNNPACK,CPU)");
     }
 
     final LoadedModel target;
     final LlamaModel draftModel;
-    final CpuExecutor targetExec;
-    final CpuExecutor draftExec;
+    final LayerExecutor targetExec;
+    final LayerExecutor draftExec;
     final DecodingEngine engine;
     final String method;
 
@@ -51,14 +58,17 @@ final class EngineOptions implements AutoCloseable {
         int threads = a.intValue("threads", needsDraft && method.equals("mirror") ? Math.max(1, cores - draftThreads) : cores);
         target = ModelLoader.load(model, a.pathValue("tokenizer").orElse(null), null);
         LlamaModel d = null;
-        CpuExecutor de = null;
+        LayerExecutor de = null;
+        java.util.List<String> providers = a.has("onnx-providers")
+                ? java.util.List.of(a.value("onnx-providers", "").split(",")) : java.util.List.of();
         try {
             if (needsDraft) {
                 d = ModelLoader.loadWeights(a.pathValue("draft").get());
-                de = new CpuExecutor(d, draftThreads);
+                de = Devices.open("draft", placement(a, "draft-device"), d, draftThreads, providers, false);
             }
-            targetExec = new CpuExecutor(target.model(), threads);
-            engine = Engines.create(method, targetExec, de, o);
+            targetExec = Devices.open("target", placement(a, "target-device"), target.model(), threads, providers, false);
+            Calibration calibration = a.has("calibration") ? Calibration.load(a.pathValue("calibration").get()) : null;
+            engine = Engines.create(method, targetExec, de, o, calibration);
         } catch (RuntimeException e) {
             if (de != null) de.close();
             if (d != null) d.close();
@@ -67,6 +77,14 @@ final class EngineOptions implements AutoCloseable {
         }
         draftModel = d;
         draftExec = de;
+    }
+
+    private static DevicePlacement placement(ParsedArgs a, String option) {
+        try {
+            return DevicePlacement.parse(a.value(option, "cpu"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + option + ": " + e.getMessage());
+        }
     }
 
     @Override

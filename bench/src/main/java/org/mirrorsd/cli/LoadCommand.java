@@ -11,9 +11,9 @@ import org.mirrorsd.config.cli.ParsedArgs;
 
 /** {@code bench load}: a bounded soak of a running server; exit 0 only without errors or leaked KV caches. */
 final class LoadCommand {
-    static final CommandLine CLI = CommandLine.builder("bench load",
-                    "soak a running server (loopback only) with concurrent streaming clients; reports errors, "
-                            + "latency percentiles, tokens/s and the server's heap, threads and KV caches before/after")
+    static final String SUMMARY = "soak a running server (loopback only): concurrent streaming clients, errors, "
+            + "latency percentiles, tokens/s, server heap/threads/KV caches before and after";
+    static final CommandLine CLI = CommandLine.builder("bench load", SUMMARY)
             .option("url", "URL", "the server (default http://127.0.0.1:8080)")
             .option("clients", "N", "concurrent streaming clients (default 32)")
             .option("duration", "TIME", "how long to keep sending, e.g. 90s or 5m (default 5m)")

@@ -20,8 +20,10 @@ public final class Main {
         m.put("generate", new GenerateCommand());
         m.put("tokenize", new TokenizeCommand());
         m.put("scale", new ScaleCommand());
+        m.put("calibrate", new CalibrateCommand());
         m.put("serve", new ServeCommand());
         m.put("bench", new BenchCommand());
+        m.put("export-onnx", new ExportOnnxCommand());
         return m;
     }
 
@@ -33,7 +35,7 @@ public final class Main {
         Map<String, Command> commands = commands();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.println("usage: mirror-sd COMMAND [options]   (mirror-sd COMMAND --help for its options)\n");
-            commands.forEach((name, c) -> out.printf("  %-10s %s%n", name, c.summary()));
+            commands.forEach((name, c) -> out.printf("  %-12s %s%n", name, c.summary()));
             return args.length == 0 ? 2 : 0;
         }
         Command c = commands.get(args[0]);

@@ -2,6 +2,7 @@ package org.mirrorsd.decoding;
 
 import java.util.List;
 import org.mirrorsd.decoding.ar.AutoregressiveEngine;
+import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.mirror.MirrorEngine;
 import org.mirrorsd.decoding.spec.SpecOptions;
 import org.mirrorsd.decoding.spec.SpeculativeEngine;
@@ -15,11 +16,18 @@ public final class Engines {
 
     /** @param draft the draft executor, needed by sd and mirror (may be null otherwise) */
     public static DecodingEngine create(String method, LayerExecutor target, LayerExecutor draft, SpecOptions options) {
+        return create(method, target, draft, options, null);
+    }
+
+    /** @param calibration heads fitted by {@code calibrate} (may be null) */
+    public static DecodingEngine create(String method, LayerExecutor target, LayerExecutor draft, SpecOptions options,
+                                        Calibration calibration) {
         return switch (method) {
             case "ar" -> new AutoregressiveEngine(target);
             case "ngram" -> SpeculativeEngine.withNgrams(target, options);
-            case "sd" -> SpeculativeEngine.withDraftModel(target, requireDraft(method, draft), options);
-            case "mirror" -> new MirrorEngine(target, requireDraft(method, draft), options);
+            case "sd" -> SpeculativeEngine.withDraftModel(target, requireDraft(method, draft), options,
+                    calibration == null ? null : calibration.lookahead());
+            case "mirror" -> new MirrorEngine(target, requireDraft(method, draft), options, calibration);
             default -> throw new IllegalArgumentException("unknown decoding method '" + method + "' (one of " + METHODS + ")");
         };
     }

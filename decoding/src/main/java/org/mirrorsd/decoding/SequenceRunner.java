@@ -64,12 +64,12 @@ public final class SequenceRunner implements AutoCloseable {
         exec.logits(batch, logits);
     }
 
-    /** First half of a split pass: embed and run layers [0, exitLayer), then write early-exit logits of every row. */
+    /** First half of a split pass: embed and run layers [0, exitLayer), then (unless {@code earlyLogits} is null) early-exit logits of every row. */
     public void forwardPrefix(int[] tokens, int from, int n, int exitLayer, float[] earlyLogits) {
         load(tokens, from, n);
         exec.embed(batch);
         exec.runLayers(0, exitLayer, batch);
-        exec.logits(batch, earlyLogits);
+        if (earlyLogits != null) exec.logits(batch, earlyLogits);
     }
 
     /** Second half: layers [exitLayer, L) over the same rows, then the final logits of every row. */
@@ -77,6 +77,11 @@ public final class SequenceRunner implements AutoCloseable {
         exec.runLayers(exitLayer, layers(), batch);
         exec.logits(batch, logits);
     }
+
+    /** Hidden states of the rows of the last call (row-major, {@code dim} floats each). */
+    public float[] hidden() { return batch.hidden(); }
+
+    public int dim() { return exec.config().dim(); }
 
     public void truncate(int newLength) {
         cache.truncate(newLength);

@@ -47,6 +47,22 @@ public interface LayerExecutor extends AutoCloseable {
     /** The same for one row. */
     void logits(ForwardBatch batch, int row, float[] out, int outOffset);
 
+    /** Whether {@link ForwardBatch#hidden()} holds real hidden states after a call (false for opaque sessions). */
+    default boolean exposesHidden() {
+        return false;
+    }
+
+    /**
+     * Final norm and classifier applied to hidden states given directly ({@code rows} x dim, e.g. an early-exit
+     * state transformed by a calibrated exit head), into {@code out} (rows x vocab).
+     */
+    default void logitsOfHidden(float[] hidden, int rows, float[] out) {
+        throw new UnsupportedOperationException(describe() + " cannot compute logits of external hidden states");
+    }
+
+    /** KV caches (and forks) made by this executor and not yet closed: 0 whenever nothing is decoding. */
+    int openCaches();
+
     @Override
     void close();
 }

@@ -30,6 +30,17 @@ public final class RopeTable {
         }
     }
 
+    /** Dimension pairs per head (headSize / 2). */
+    public int pairs() { return pairs; }
+
+    public RopeLayout layout() { return layout; }
+
+    /** The cosine table, {@code [contextLength, pairs]} row-major (a copy, for exporters). */
+    public float[] cosTable() { return cos.clone(); }
+
+    /** The sine table, like {@link #cosTable()}. */
+    public float[] sinTable() { return sin.clone(); }
+
     /** Rotates {@code heads} consecutive heads of {@code headSize} floats starting at {@code off}, at position pos. */
     public void rotate(float[] v, int off, int heads, int pos) {
         int base = pos * pairs;

@@ -6,6 +6,7 @@ import org.mirrorsd.config.ConfigException;
 import org.mirrorsd.config.DecodingConfig;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.Engines;
+import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.spec.SpecOptions;
 
 /**
@@ -20,11 +21,19 @@ public final class EngineSet {
         SpecOptions options = new SpecOptions(config.gamma(), config.kappa(),
                 config.exitLayer() == null ? -1 : config.exitLayer(),
                 config.maxBranches() == null ? 0 : config.maxBranches(), config.ngramMin(), config.ngramMax());
+        Calibration calibration = null;
+        if (config.calibration() != null) {
+            try {
+                calibration = Calibration.load(config.calibration());
+            } catch (java.io.IOException e) {
+                throw new ConfigException("decoding.calibration: cannot read " + config.calibration() + ": " + e.getMessage());
+            }
+        }
         Map<String, DecodingEngine> engines = new LinkedHashMap<>();
         for (String method : Engines.METHODS) {
             boolean needsDraft = method.equals("sd") || method.equals("mirror");
             if (needsDraft && models.draftCpu() == null) continue;
-            engines.put(method, Engines.create(method, models.targetCpu(), models.draftCpu(), options));
+            engines.put(method, Engines.create(method, models.targetCpu(), models.draftCpu(), options, calibration));
         }
         String method = config.method().key();
         if (!engines.containsKey(method)) {

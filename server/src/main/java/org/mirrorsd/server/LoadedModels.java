@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.mirrorsd.config.ConfigException;
 import org.mirrorsd.config.MirrorSdConfig;
-import org.mirrorsd.devices.cpu.CpuExecutor;
+import org.mirrorsd.devices.Devices;
+import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.LoadedModel;
 import org.mirrorsd.models.ModelLoader;
@@ -18,7 +19,7 @@ import org.mirrorsd.models.tokenizer.Tokenizer;
  * @param draft    null without a draft model
  * @param draftCpu null without a draft model
  */
-public record LoadedModels(LoadedModel target, CpuExecutor targetCpu, LlamaModel draft, CpuExecutor draftCpu,
+public record LoadedModels(LoadedModel target, LayerExecutor targetCpu, LlamaModel draft, LayerExecutor draftCpu,
                            ServedModel served) implements AutoCloseable {
 
     public static LoadedModels load(MirrorSdConfig config) throws IOException {
@@ -36,8 +37,19 @@ public record LoadedModels(LoadedModel target, CpuExecutor targetCpu, LlamaModel
             target.close();
             throw e;
         }
-        CpuExecutor targetCpu = new CpuExecutor(target.model(), config.devices().cpuThreads());
-        CpuExecutor draftCpu = draft == null ? null : new CpuExecutor(draft, config.devices().effectiveDraftThreads());
+        var dc = config.devices();
+        LayerExecutor targetCpu;
+        LayerExecutor draftCpu = null;
+        try {
+            targetCpu = Devices.open("target", dc.target(), target.model(), dc.cpuThreads(), dc.onnxProviders(), dc.required());
+            if (draft != null) {
+                draftCpu = Devices.open("draft", dc.draft(), draft, dc.effectiveDraftThreads(), dc.onnxProviders(), dc.required());
+            }
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            if (draft != null) draft.close();
+            throw e;
+        }
         var served = new ServedModel(mc.servedName(), target.tokenizer(), target.chatTemplate(), target.config(),
                 decodingStripsLeadingSpace(target.tokenizer()), Instant.now().getEpochSecond());
         return new LoadedModels(target, targetCpu, draft, draftCpu, served);

@@ -60,13 +60,19 @@ final class BranchRollouts {
 
     /**
      * Runs on the draft pipeline. {@code main} holds the prefix and the whole window; it is only forked.
+     * Every round feeds each live branch what it proposed last round (its candidate first) in one batched
+     * pass; with lookahead heads a round proposes several tokens per branch (speculative streaming), so a
+     * branch needs ⌈γ / K⌉ rounds instead of γ.
      */
     void run(DraftModel draft, ForwardBatch batch, KvCache main, SamplingParams sampling, SplittableRandom random) {
         startNanos = System.nanoTime();
         LayerExecutor exec = draft.executor();
         int vocab = exec.config().vocabSize();
+        int dim = exec.config().dim();
         int n = candidates.size();
         boolean[] active = new boolean[n];
+        int[] made = new int[n];
+        int[] fed = new int[n];
         for (int b = 0; b < n; b++) {
             Candidate c = candidates.get(b);
             if (baseLength + c.depth() + length > main.capacity()) continue; // would run past the draft's context
@@ -74,30 +80,50 @@ final class BranchRollouts {
             caches[b].truncate(baseLength + c.depth());
             if (!sampling.isGreedy()) probs[b] = new float[length][];
             active[b] = true;
+            fed[b] = -1; // the candidate itself is not fed yet
         }
+        boolean gather = exec.exposesHidden();
         float[] logits = new float[batch.capacity() * vocab];
-        int[] rowBranch = new int[batch.capacity()];
-        for (int k = 0; k < length; k++) {
-            if (!narrow(active)) break;
+        float[] lastHidden = gather ? new float[n * dim] : null;
+        int[] lastRow = new int[n];
+        int[] order = new int[n];
+        while (narrow(active)) {
             batch.clear();
-            int rows = 0;
+            int live = 0;
             for (int b = 0; b < n; b++) {
-                if (!active[b]) continue;
-                Candidate c = candidates.get(b);
-                int token = k == 0 ? c.token() : tokens[b][k - 1];
-                batch.add(token, caches[b], baseLength + c.depth() + k);
-                rowBranch[rows++] = b;
+                if (!active[b] || made[b] >= length) continue;
+                int start = baseLength + candidates.get(b).depth();
+                if (fed[b] < 0) {
+                    batch.add(candidates.get(b).token(), caches[b], start);
+                    fed[b] = 0;
+                } else {
+                    batch.addSequence(tokens[b], fed[b], made[b] - fed[b], caches[b], start + 1 + fed[b]);
+                    fed[b] = made[b];
+                }
+                lastRow[b] = batch.size() - 1;
+                order[live++] = b;
             }
-            if (rows == 0) break;
+            if (live == 0) break;
             exec.embed(batch);
             exec.runLayers(0, exec.config().layers(), batch);
-            exec.logits(batch, logits);
-            for (int r = 0; r < rows; r++) {
-                int b = rowBranch[r];
-                tokens[b][k] = draft.pick(logits, r * vocab, sampling, random, probs[b], k);
+            if (gather) {
+                // Only each branch's last row needs logits: classify just those.
+                for (int i = 0; i < live; i++) {
+                    System.arraycopy(batch.hidden(), lastRow[order[i]] * dim, lastHidden, i * dim, dim);
+                }
+                exec.logitsOfHidden(lastHidden, live, logits);
+            } else {
+                exec.logits(batch, logits);
+            }
+            for (int i = 0; i < live; i++) {
+                int b = order[i];
+                int off = (gather ? i : lastRow[b]) * vocab;
+                tokens[b][made[b]] = draft.pick(logits, off, sampling, random, probs[b], made[b]);
+                made[b]++;
+                made[b] += draft.stream(batch.hidden(), lastRow[b] * dim, length - made[b], sampling, random,
+                        tokens[b], made[b], probs[b]);
             }
         }
-        narrow(active);
         endNanos = System.nanoTime();
     }
 

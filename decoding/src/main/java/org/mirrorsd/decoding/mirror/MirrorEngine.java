@@ -5,6 +5,9 @@ import java.util.concurrent.Executors;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.GenerationRequest;
+import org.mirrorsd.decoding.calibration.Calibration;
+import org.mirrorsd.decoding.calibration.LinearHead;
+import org.slf4j.LoggerFactory;
 import org.mirrorsd.decoding.spec.SpecOptions;
 import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LlamaConfig;
@@ -23,8 +26,15 @@ public final class MirrorEngine implements DecodingEngine {
     private final SpecOptions options;
     private final int exitLayer;
     private final ExecutorService draftPipeline;
+    private final LinearHead exitHead;
+    private final LinearHead[] lookahead;
 
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
+        this(target, draft, options, null);
+    }
+
+    /** @param calibration fitted heads (may be null); its exit head is used when fitted for this exit layer */
+    public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options, Calibration calibration) {
         if (target.config().vocabSize() != draft.config().vocabSize()) {
             throw new IllegalArgumentException("draft vocabulary (" + draft.config().vocabSize()
                     + ") differs from the target's (" + target.config().vocabSize() + ")");
@@ -33,6 +43,15 @@ public final class MirrorEngine implements DecodingEngine {
         this.draft = draft;
         this.options = options;
         this.exitLayer = options.exitLayerFor(target.config().layers());
+        if (calibration != null && calibration.exitHead() != null && calibration.exitLayer() != exitLayer) {
+            LoggerFactory.getLogger(MirrorEngine.class).warn("calibrated exit head is for layer {}, not {}: not used",
+                    calibration.exitLayer(), exitLayer);
+        }
+        this.exitHead = calibration != null && calibration.exitLayer() == exitLayer ? calibration.exitHead() : null;
+        this.lookahead = calibration == null ? null : calibration.lookahead();
+        if (exitHead != null && exitHead.dim() != target.config().dim()) {
+            throw new IllegalArgumentException("calibrated exit head has width " + exitHead.dim() + ", the target " + target.config().dim());
+        }
         this.draftPipeline = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "mirror-draft-pipeline");
             t.setDaemon(true);
@@ -52,7 +71,7 @@ public final class MirrorEngine implements DecodingEngine {
 
     @Override
     public MirrorSession open(GenerationRequest request) {
-        return new MirrorSession(request, target, draft, options, exitLayer, draftPipeline);
+        return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline);
     }
 
     /** For callers that only know the interface. */

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.SequenceRunner;
+import org.mirrorsd.decoding.calibration.LinearHead;
 import org.mirrorsd.decoding.spec.Draft;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.decoding.spec.SpecOptions;
@@ -53,18 +54,25 @@ public final class MirrorSession extends SpeculativeSessionBase {
         }
     }
 
+    private final LinearHead exitHead;
+    private final LayerExecutor targetExec;
+    private final float[] headed;
+
     MirrorSession(GenerationRequest request, LayerExecutor targetExec, LayerExecutor draftExec, SpecOptions options,
-                  int exitLayer, ExecutorService pipeline) {
+                  int exitLayer, LinearHead exitHead, LinearHead[] lookahead, ExecutorService pipeline) {
         super(request, targetExec.config().vocabSize(), targetExec.config().contextLength());
         this.options = options;
         this.exitLayer = exitLayer;
+        this.exitHead = exitHead;
+        this.targetExec = targetExec;
+        this.headed = exitHead == null ? null : new float[(options.gamma() + 1) * targetExec.config().dim()];
         this.pipeline = pipeline;
         int windowRows = options.gamma() + 1;
         this.target = new SequenceRunner(targetExec, targetExec.config().contextLength(), Math.max(64, windowRows));
-        this.draftModel = new DraftModel(draftExec);
+        this.draftModel = new DraftModel(draftExec, lookahead);
         int branches = options.kappa() * windowRows;
         if (options.maxBranches() > 0) branches = Math.min(branches, options.maxBranches());
-        this.rolloutBatch = draftExec.newBatch(Math.max(1, branches));
+        this.rolloutBatch = draftExec.newBatch(Math.max(1, branches) * draftModel.tokensPerPass());
         this.draftRandom = random.split();
         this.earlyLogits = new float[windowRows * vocab];
         this.windowTokens = new int[windowRows];
@@ -112,38 +120,49 @@ public final class MirrorSession extends SpeculativeSessionBase {
             return System.nanoTime() - t0;
         });
 
-        // 2. Target prefix and the early-exit signal.
-        long p0 = System.nanoTime();
-        windowTokens[0] = lastToken();
-        System.arraycopy(draft, 0, windowTokens, 1, m);
-        target.forwardPrefix(windowTokens, 0, m + 1, exitLayer, earlyLogits);
-        double acceptance = (stats.accepted + 1.0) / (stats.drafted + 2.0);
-        List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft,
-                options.maxBranches(), acceptance);
-        long p1 = System.nanoTime();
-        stats.targetPrefixNanos += p1 - p0;
+        BranchRollouts rollouts = null;
+        Future<?> rolling = null;
+        int branch;
+        long s0, s1;
+        try {
+            // 2. Target prefix and the early-exit signal.
+            long p0 = System.nanoTime();
+            windowTokens[0] = lastToken();
+            System.arraycopy(draft, 0, windowTokens, 1, m);
+            earlyExit(m);
+            double acceptance = (stats.accepted + 1.0) / (stats.drafted + 2.0);
+            List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft,
+                    options.maxBranches(), acceptance);
+            stats.targetPrefixNanos += System.nanoTime() - p0;
 
-        // 3. Parallel region: rollouts on the draft pipeline, the target suffix here.
-        BranchRollouts rollouts = new BranchRollouts(signal, len, options.gamma());
-        Future<?> rolling = pipeline.submit(() ->
-                rollouts.run(draftModel, rolloutBatch, mainCache, sampling, draftRandom));
-        long s0 = System.nanoTime();
-        target.forwardSuffix(exitLayer);
-        long s1 = System.nanoTime();
-        stats.targetSuffixNanos += s1 - s0;
-        stats.targetPasses++;
+            // 3. Parallel region: rollouts on the draft pipeline, the target suffix here.
+            BranchRollouts r = new BranchRollouts(signal, len, options.gamma());
+            rollouts = r;
+            rolling = pipeline.submit(() -> r.run(draftModel, rolloutBatch, mainCache, sampling, draftRandom));
+            s0 = System.nanoTime();
+            target.forwardSuffix(exitLayer);
+            s1 = System.nanoTime();
+            stats.targetSuffixNanos += s1 - s0;
+            stats.targetPasses++;
 
-        // 4. Verify, and narrow the rollouts to the one branch that can still be used.
-        int tau = verifyAndCommit(draft, m, target.logits(), draftProbs);
-        int correction = lastToken();
-        int branch = finished() ? -1 : rollouts.indexOf(tau, correction);
-        if (branch >= 0) rollouts.keepOnly(branch);
-        else rollouts.abandon();
-        long w0 = System.nanoTime();
-        long catchUpNanos = await(catchUp);
-        await(rolling);
-        stats.waitNanos += System.nanoTime() - w0;
-        stats.draftNanos += catchUpNanos + (rollouts.endNanos - rollouts.startNanos);
+            // 4. Verify, and narrow the rollouts to the one branch that can still be used.
+            int tau = verifyAndCommit(draft, m, target.logits(), draftProbs);
+            branch = finished() ? -1 : rollouts.indexOf(tau, lastToken());
+            if (branch >= 0) rollouts.keepOnly(branch);
+            else rollouts.abandon();
+            long w0 = System.nanoTime();
+            long catchUpNanos = await(catchUp);
+            await(rolling);
+            stats.waitNanos += System.nanoTime() - w0;
+            stats.draftNanos += catchUpNanos + (rollouts.endNanos - rollouts.startNanos);
+        } catch (RuntimeException | Error e) {
+            // A failed step must not leave draft work running or branch caches open.
+            if (rollouts != null) rollouts.abandon();
+            awaitQuietly(catchUp);
+            if (rolling != null) awaitQuietly(rolling);
+            if (rollouts != null) rollouts.closeAll();
+            throw e;
+        }
         target.truncate(sequenceLength - 1);
 
         // 5. Reuse the branch, or fall back to a fresh window next step.
@@ -161,6 +180,28 @@ public final class MirrorSession extends SpeculativeSessionBase {
             windowProbs = null;
         }
         record(new StepTimes(s0, s1, rollouts.startNanos, rollouts.endNanos, next != null));
+    }
+
+    /** Early-exit logits of the window: layer ℓₑ through the final norm and classifier, or through the exit head. */
+    private void earlyExit(int m) {
+        if (exitHead == null) {
+            target.forwardPrefix(windowTokens, 0, m + 1, exitLayer, earlyLogits);
+        } else {
+            // Calibrated early exit: map layer ℓₑ's state toward the final one, then the target's norm + classifier.
+            target.forwardPrefix(windowTokens, 0, m + 1, exitLayer, null);
+            exitHead.apply(target.hidden(), m + 1, headed);
+            targetExec.logitsOfHidden(headed, m + 1, earlyLogits);
+        }
+    }
+
+    private static void awaitQuietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ignored) {
+            // the step is failing already; its first error is the one reported
+        }
     }
 
     /** The classic serial step after a miss: the draft makes a fresh window from the new prefix. */

@@ -1,6 +1,7 @@
 package org.mirrorsd.decoding.spec;
 
 import java.util.SplittableRandom;
+import org.mirrorsd.decoding.calibration.LinearHead;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
 import org.mirrorsd.devices.ForwardBatch;
@@ -18,12 +19,37 @@ public final class DraftModel {
     private final float[] logits;
     private final int vocab;
 
+    private final LinearHead[] lookahead;
+    private final float[] lastHidden;
+    private final float[] headHidden;
+    private final float[] headLogits;
+
     public DraftModel(LayerExecutor exec) {
+        this(exec, null);
+    }
+
+    /**
+     * @param lookahead speculative-streaming heads (token t+2, t+3, ... from the hidden state at t), or null;
+     *                  ignored on executors that do not expose hidden states
+     */
+    public DraftModel(LayerExecutor exec, LinearHead[] lookahead) {
         this.exec = exec;
         this.batch = exec.newBatch(CHUNK);
         this.vocab = exec.config().vocabSize();
         this.logits = new float[vocab];
+        this.lookahead = lookahead != null && lookahead.length > 0 && exec.exposesHidden() ? lookahead : null;
+        int dim = exec.config().dim();
+        if (this.lookahead != null && this.lookahead[0].dim() != dim) {
+            throw new IllegalArgumentException("lookahead heads have width " + this.lookahead[0].dim() + ", the draft " + dim);
+        }
+        this.lastHidden = new float[dim];
+        int heads = this.lookahead == null ? 0 : this.lookahead.length;
+        this.headHidden = new float[heads * dim];
+        this.headLogits = new float[heads * vocab];
     }
+
+    /** Tokens one draft pass proposes: 1, or 1 + the number of lookahead heads. */
+    public int tokensPerPass() { return lookahead == null ? 1 : lookahead.length + 1; }
 
     public LayerExecutor executor() { return exec; }
 
@@ -46,7 +72,11 @@ public final class DraftModel {
             exec.runLayers(0, exec.config().layers(), batch);
             from += n;
         }
-        if (wantLogits) exec.logits(batch, batch.size() - 1, logits, 0);
+        if (wantLogits) {
+            int last = batch.size() - 1;
+            exec.logits(batch, last, logits, 0);
+            System.arraycopy(batch.hidden(), last * lastHidden.length, lastHidden, 0, lastHidden.length);
+        }
     }
 
     public float[] logits() { return logits; }
@@ -61,17 +91,45 @@ public final class DraftModel {
         catchUp(cache, sequence, length, true);
         int[] tokens = new int[n];
         float[][] probs = sampling.isGreedy() ? null : new float[n][];
-        for (int k = 0; k < n; k++) {
-            tokens[k] = pick(logits, 0, sampling, random, probs, k);
-            if (k + 1 < n) {
+        int made = 0;
+        int fed = 0;
+        while (made < n) {
+            tokens[made] = pick(logits, 0, sampling, random, probs, made);
+            made++;
+            made += stream(lastHidden, 0, n - made, sampling, random, tokens, made, probs);
+            if (made < n) {
+                // Feed what this pass proposed (several tokens when streaming) and read the last one's logits.
                 batch.clear();
-                batch.add(tokens[k], cache, length + k);
+                batch.addSequence(tokens, fed, made - fed, cache, length + fed);
                 exec.embed(batch);
                 exec.runLayers(0, exec.config().layers(), batch);
-                exec.logits(batch, 0, logits, 0);
+                int last = batch.size() - 1;
+                exec.logits(batch, last, logits, 0);
+                System.arraycopy(batch.hidden(), last * lastHidden.length, lastHidden, 0, lastHidden.length);
+                fed = made;
             }
         }
         return new Draft(tokens, probs);
+    }
+
+    /**
+     * Speculative streaming: up to {@code max} more tokens from the lookahead heads applied to one hidden state
+     * (the one whose own logits gave the token just proposed), written to {@code out[outOff..]}. Returns how many.
+     */
+    public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, SplittableRandom random, int[] out,
+                      int outOff, float[][] probs) {
+        if (lookahead == null || max <= 0) return 0;
+        int heads = Math.min(max, lookahead.length);
+        int dim = lastHidden.length;
+        float[] h = hOff == 0 && hidden.length == dim ? hidden : java.util.Arrays.copyOfRange(hidden, hOff, hOff + dim);
+        for (int j = 0; j < heads; j++) {
+            lookahead[j].applyRow(h, j, headHidden);
+        }
+        exec.logitsOfHidden(headHidden, heads, headLogits);
+        for (int j = 0; j < heads; j++) {
+            out[outOff + j] = pick(headLogits, j * vocab, sampling, random, probs, outOff + j);
+        }
+        return heads;
     }
 
     /** Chooses a draft token from logits at {@code off}; when sampling, records q in {@code probs[k]}. */

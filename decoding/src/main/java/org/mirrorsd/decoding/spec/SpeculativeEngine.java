@@ -28,10 +28,16 @@ public final class SpeculativeEngine implements DecodingEngine {
     }
 
     public static SpeculativeEngine withDraftModel(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
+        return withDraftModel(target, draft, options, null);
+    }
+
+    /** @param lookahead the draft's speculative-streaming heads (may be null) */
+    public static SpeculativeEngine withDraftModel(LayerExecutor target, LayerExecutor draft, SpecOptions options,
+                                                   org.mirrorsd.decoding.calibration.LinearHead[] lookahead) {
         checkVocabularies(target, draft);
         // One DraftModel (batch buffers) per session: sessions may run concurrently.
         return new SpeculativeEngine("sd", target, options,
-                s -> new DraftModelProposer(new DraftModel(draft), s.sampling(), s.random().split()));
+                s -> new DraftModelProposer(new DraftModel(draft, lookahead), s.sampling(), s.random().split()));
     }
 
     public static SpeculativeEngine withNgrams(LayerExecutor target, SpecOptions options) {

@@ -233,9 +233,7 @@ public final class CpuExecutor implements LayerExecutor {
                 int lo = Math.max(from, base), hi = Math.min(to, base + t.rows());
                 float[] out = outs[j];
                 int outWidth = t.rows();
-                for (int i = lo; i < hi; i++) {
-                    VectorKernels.matvecRows(t, i - base, in, inWidth, rows, out, outWidth);
-                }
+                if (lo < hi) VectorKernels.matvecRange(t, lo - base, hi - base, in, inWidth, rows, out, outWidth);
                 base += t.rows();
             }
         });
@@ -260,6 +258,16 @@ public final class CpuExecutor implements LayerExecutor {
         Scratch s = scratch(b);
         for (int r = 0; r < rows; r++) rmsnorm(s.xb, r * c.dim(), b.hidden(), r * c.dim(), w.finalNorm(), c.dim());
         matmuls(rows, s.xb, c.dim(), new Tensor[] {w.classifier()}, new float[][] {out});
+    }
+
+    @Override
+    public boolean exposesHidden() { return true; }
+
+    @Override
+    public void logitsOfHidden(float[] hidden, int rows, float[] out) {
+        float[] normed = new float[rows * c.dim()];
+        for (int r = 0; r < rows; r++) rmsnorm(normed, r * c.dim(), hidden, r * c.dim(), w.finalNorm(), c.dim());
+        matmuls(rows, normed, c.dim(), new Tensor[] {w.classifier()}, new float[][] {out});
     }
 
     @Override

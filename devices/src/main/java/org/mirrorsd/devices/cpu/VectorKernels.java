@@ -71,6 +71,98 @@ public final class VectorKernels {
         for (; r < rows; r++) out[r * outWidth + row] = dot(w, row, in, r * inWidth);
     }
 
+    /**
+     * Weight rows {@code [rowFrom, rowTo)} times every activation row. With few activation rows (decoding),
+     * four weight rows are streamed side by side: more loads in flight is what lets one core approach the
+     * memory bandwidth. With four or more (verification, prefill), each weight row is reused across rows.
+     */
+    public static void matvecRange(Tensor w, int rowFrom, int rowTo, float[] in, int inWidth, int rows, float[] out,
+                                   int outWidth) {
+        int row = rowFrom;
+        if (rows < 4) {
+            switch (w) {
+                case F32Tensor t -> {
+                    for (; row + 4 <= rowTo; row += 4) {
+                        for (int r = 0; r < rows; r++) {
+                            dotF32Rows4(t.data(), (long) row * t.cols() * 4, t.cols(), in, r * inWidth, out, r * outWidth + row);
+                        }
+                    }
+                }
+                case Q8_0Tensor t -> {
+                    for (; row + 4 <= rowTo; row += 4) {
+                        for (int r = 0; r < rows; r++) {
+                            dotQ8_0Rows4(t.data(), (long) row * (t.cols() / Q8_0Tensor.BLOCK), t.cols(), in, r * inWidth, out, r * outWidth + row);
+                        }
+                    }
+                }
+                default -> { }
+            }
+        }
+        for (; row < rowTo; row++) matvecRows(w, row, in, inWidth, rows, out, outWidth);
+    }
+
+    /** Four consecutive weight rows (row length n) against one activation vector, into out[outOff..+4). */
+    static void dotF32Rows4(MemorySegment w, long byteOff, int n, float[] x, int xOff, float[] out, int outOff) {
+        long rowBytes = 4L * n;
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        int i = 0;
+        int bound = n - n % FL;
+        for (; i < bound; i += FL) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+            long o = byteOff + 4L * i;
+            a0 = FloatVector.fromMemorySegment(F, w, o, LE).fma(xv, a0);
+            a1 = FloatVector.fromMemorySegment(F, w, o + rowBytes, LE).fma(xv, a1);
+            a2 = FloatVector.fromMemorySegment(F, w, o + 2 * rowBytes, LE).fma(xv, a2);
+            a3 = FloatVector.fromMemorySegment(F, w, o + 3 * rowBytes, LE).fma(xv, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float xi = x[xOff + i];
+            long o = byteOff + 4L * i;
+            s0 += w.get(LE_FLOAT, o) * xi;
+            s1 += w.get(LE_FLOAT, o + rowBytes) * xi;
+            s2 += w.get(LE_FLOAT, o + 2 * rowBytes) * xi;
+            s3 += w.get(LE_FLOAT, o + 3 * rowBytes) * xi;
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = s1;
+        out[outOff + 2] = s2;
+        out[outOff + 3] = s3;
+    }
+
+    /** Four consecutive Q8_0 weight rows against one activation vector. */
+    static void dotQ8_0Rows4(MemorySegment w, long firstBlock, int n, float[] x, int xOff, float[] out, int outOff) {
+        int blocks = n / Q8_0Tensor.BLOCK;
+        long rowBytes = (long) blocks * Q8_0Tensor.BLOCK_BYTES;
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        long base = firstBlock * Q8_0Tensor.BLOCK_BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long off = base + (long) b * Q8_0Tensor.BLOCK_BYTES;
+            int xi = xOff + b * Q8_0Tensor.BLOCK;
+            ByteVector q0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, w, off + 2, LE);
+            ByteVector q1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, w, off + rowBytes + 2, LE);
+            ByteVector q2 = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, w, off + 2 * rowBytes + 2, LE);
+            ByteVector q3 = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, w, off + 3 * rowBytes + 2, LE);
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            for (int p = 0; p < Q8_0Tensor.BLOCK / FL; p++) {
+                FloatVector xv = FloatVector.fromArray(F, x, xi + p * FL);
+                s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(xv, s0);
+                s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(xv, s1);
+                s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).fma(xv, s2);
+                s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).fma(xv, s3);
+            }
+            a0 = s0.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off))), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off + rowBytes))), a1);
+            a2 = s2.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off + 2 * rowBytes))), a2);
+            a3 = s3.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off + 3 * rowBytes))), a3);
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
     static void dotF32x4(MemorySegment w, long byteOff, float[] x, int xOff, int stride, int n, float[] out, int outOff, int outStride) {
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
         int i = 0;
