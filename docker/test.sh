@@ -5,7 +5,7 @@
 # 1. installs docker.io and debootstrap when missing (apt);
 # 2. starts its own dockerd (vfs storage, no bridge, no iptables) with socket and data under $WORK;
 # 3. makes base images without any registry: `debootstrap --variant=minbase bookworm` + `docker import`, one
-#    bare (runtime) and one with the host's JDK 25, Maven and a Maven repository filled beforehand (build);
+#    bare (runtime) and one with the host's JDK 25, Maven and a Maven repository filled on the host (build);
 # 4. builds docker/Dockerfile (and Dockerfile.cuda, with the bare base standing in for nvidia/cuda) with
 #    --network=none, passing those base images as build args;
 # 5. runs the image with the real model mounted: /health, a streaming chat request, the non-root user, the
@@ -79,15 +79,14 @@ if [ ! -f "$CACHE/rootfs.tar" ]; then
 fi
 "$DOCKER" import "$CACHE/rootfs.tar" mirrorsd-test/runtime-base:bookworm >/dev/null
 
-# The Maven repository the build needs, filled once from Maven Central on the host (the image build is offline),
-# by building a copy of the sources so the working tree's target/ folders are left alone.
-if [ ! -d "$CACHE/m2" ]; then
-  mkdir -p "$WORK/m2-src"
-  tar -C "$ROOT" --exclude=./.git --exclude='./*/target' -cf - . | tar -C "$WORK/m2-src" -xf -
-  (cd "$WORK/m2-src" && JAVA_HOME="$JDK" timeout 1200 mvn -B -q -Dmaven.repo.local="$CACHE/m2.part" -DskipTests \
-    -pl bench -am package >"$WORK/m2.log" 2>&1) || { tail -20 "$WORK/m2.log"; fail "filling the Maven repository"; }
-  mv "$CACHE/m2.part" "$CACHE/m2" && rm -rf "$WORK/m2-src"
-fi
+# The Maven repository the build needs, filled from Maven Central on the host (the image build is offline). Run
+# every time, on a copy of the sources (the working tree's target/ folders are left alone), so the repository
+# follows the current poms; only what is missing gets downloaded.
+mkdir -p "$WORK/m2-src"
+tar -C "$ROOT" --exclude=./.git --exclude='./*/target' -cf - . | tar -C "$WORK/m2-src" -xf -
+(cd "$WORK/m2-src" && JAVA_HOME="$JDK" timeout 1200 mvn -B -q -Dmaven.repo.local="$CACHE/m2" -DskipTests \
+  -pl bench -am package >"$WORK/m2.log" 2>&1) || { tail -20 "$WORK/m2.log"; fail "filling the Maven repository"; }
+rm -rf "$WORK/m2-src"
 # The build base: the bookworm rootfs plus the host's JDK 25, Maven and that repository, as one imported layer.
 BUILD_ROOT="$WORK/build-rootfs"
 mkdir -p "$BUILD_ROOT"
