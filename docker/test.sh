@@ -26,6 +26,8 @@ DOCKERD_PID=""
 CONTAINERS=()
 
 log() { printf '\n== %s\n' "$*"; }
+# dockerd leaves its default network namespace bind-mounted under its exec root when it exits.
+unmount_under() { grep -o " $1/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount "$m" || umount -l "$m"; done; }
 fail() { printf '\nFAIL: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || fail "needs root (dockerd, debootstrap)"
@@ -48,6 +50,7 @@ cleanup() {
     for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 1; done
     if kill -0 "$DOCKERD_PID" 2>/dev/null; then echo "dockerd still alive: SIGKILL"; kill -9 "$DOCKERD_PID"; fi
   fi
+  unmount_under "$WORK"
   # vfs keeps full copies of every layer: gigabytes.
   rm -rf "$WORK/data" "$WORK/build-rootfs" "$WORK/m2-src"
   exit $rc
@@ -55,7 +58,9 @@ cleanup() {
 trap cleanup EXIT
 
 log "starting dockerd on $WORK/docker.sock"
-rm -rf "$WORK" && mkdir -p "$WORK" "$CACHE"
+unmount_under "$WORK"
+rm -rf "$WORK"
+mkdir -p "$WORK" "$CACHE"
 dockerd --host "unix://$WORK/docker.sock" --data-root "$WORK/data" --exec-root "$WORK/exec" \
   --pidfile "$WORK/dockerd.pid" --storage-driver=vfs --bridge=none --iptables=false --ip6tables=false \
   --ip-forward=false --ip-masq=false >"$WORK/dockerd.log" 2>&1 &
