@@ -27,7 +27,9 @@ CONTAINERS=()
 
 log() { printf '\n== %s\n' "$*"; }
 # dockerd leaves its default network namespace bind-mounted under its exec root when it exits.
-unmount_under() { grep -o " $1/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount "$m" || umount -l "$m"; done; }
+unmount_under() {
+  { grep -o " $1/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount "$m" || umount -l "$m"; done
+}
 fail() { printf '\nFAIL: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || fail "needs root (dockerd, debootstrap)"
