@@ -38,7 +38,7 @@ class ConfigValidationTest {
     @Test
     void collectsEveryProblemAtOnce() {
         ServerConfig server = new ServerConfig(" ", 70000, null, List.of(), 0, Duration.ZERO, -1, 0,
-                Duration.ofSeconds(-1), 0);
+                Duration.ofSeconds(-1), 0, Duration.ZERO);
 
         List<String> problems = withServer(server).validate();
 
@@ -50,10 +50,11 @@ class ConfigValidationTest {
                 "server.max_queue: must be >= 0, got -1",
                 "server.max_concurrent_sequences: must be >= 1, got 0",
                 "server.shutdown_grace: must not be negative, got PT-1S",
-                "server.worker_threads: must be >= 1, got 0"), problems);
+                "server.worker_threads: must be >= 1, got 0",
+                "server.read_timeout: must be longer than zero, got 0s"), problems);
         ConfigException e = assertThrows(ConfigException.class, () -> withServer(server).requireValid());
         assertEquals(problems, e.problems());
-        assertTrue(e.getMessage().startsWith("Invalid configuration (8 problems):\n  - server.host"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Invalid configuration (9 problems):\n  - server.host"), e.getMessage());
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every client mistake gets its status and an OpenAI error object; the server keeps serving. */
-class ErrorsTest {
+public class ErrorsTest {
     private static TestServer server;
 
     @BeforeAll
@@ -23,7 +23,7 @@ class ErrorsTest {
     static void stop() { server.close(); }
 
     /** Checks the envelope and returns the inner error object. */
-    static JsonNode error(HttpResponse<String> r, int status) {
+    public static JsonNode error(HttpResponse<String> r, int status) {
         assertEquals(status, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));
         JsonNode e = TestServer.parse(r.body()).get("error");

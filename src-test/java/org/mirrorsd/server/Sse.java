@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Parses a data-only server-sent-events body: {@code data: ...} lines separated by blank lines. */
-record Sse(List<JsonNode> events, boolean done) {
+public record Sse(List<JsonNode> events, boolean done) {
 
-    static Sse parse(String body) {
+    public static Sse parse(String body) {
         List<JsonNode> events = new ArrayList<>();
         boolean done = false;
         for (String block : body.split("\n\n")) {
@@ -23,7 +23,7 @@ record Sse(List<JsonNode> events, boolean done) {
     }
 
     /** The concatenated text of choice {@code index} (chat deltas or completion text). */
-    String text(int index) {
+    public String text(int index) {
         StringBuilder sb = new StringBuilder();
         for (JsonNode e : events) {
             for (JsonNode c : e.path("choices")) {

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.config.ConfigFlags;
 import org.mirrorsd.testing.SharedFiles;
 
@@ -19,12 +21,12 @@ import org.mirrorsd.testing.SharedFiles;
  * The real server on an ephemeral loopback port with stories260K, configured through the real command line,
  * and an HTTP client to talk to it.
  */
-final class TestServer implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String MODEL_ID = "stories260K";
+public final class TestServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String MODEL_ID = "stories260K";
 
-    final MirrorSdServer server;
-    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    public final MirrorSdServer server;
+    public final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer(MirrorSdServer server) {
@@ -32,33 +34,39 @@ final class TestServer implements AutoCloseable {
     }
 
     /** @param extra more serve flags, e.g. {@code --api-key k} or {@code --set server.max_queue=0} */
-    static TestServer start(String... extra) {
+    public static TestServer start(String... extra) {
+        return start(UnaryOperator.identity(), extra);
+    }
+
+    /** @param decorate wraps each decoding engine, e.g. to inject faults */
+    public static TestServer start(UnaryOperator<DecodingEngine> decorate, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "--model", SharedFiles.model("stories260K.bin").toString(),
                 "--tokenizer", SharedFiles.model("tok512.bin").toString(),
                 "--host", "127.0.0.1", "--port", "0", "--threads", "1"));
         args.addAll(List.of(extra));
         try {
-            return new TestServer(MirrorSdServer.start(ConfigFlags.load(ServerMain.commandLine().parse(args), Map.of())));
+            return new TestServer(MirrorSdServer.start(ConfigFlags.load(ServerMain.commandLine().parse(args), Map.of()),
+                    decorate));
         } catch (Exception e) {
             throw new IllegalStateException("server did not start", e);
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 
-    HttpResponse<String> post(String path, String body) {
+    public HttpResponse<String> post(String path, String body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -70,7 +78,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** POSTs and parses a JSON response. */
-    JsonNode postJson(String path, String body, int expectedStatus) {
+    public JsonNode postJson(String path, String body, int expectedStatus) {
         HttpResponse<String> r = post(path, body);
         if (r.statusCode() != expectedStatus) {
             throw new AssertionError("expected " + expectedStatus + " but got " + r.statusCode() + ": " + r.body());
@@ -78,7 +86,7 @@ final class TestServer implements AutoCloseable {
         return parse(r.body());
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
         } catch (IOException e) {
@@ -87,7 +95,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** A value of the Prometheus text at {@code /metrics}, e.g. {@code mirrorsd_active_sequences}. */
-    double metric(String series) {
+    public double metric(String series) {
         for (String line : get("/metrics").body().split("\n")) {
             if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1));
         }

@@ -32,5 +32,6 @@ public final class FailingExecutor implements LayerExecutor {
     @Override public void logits(ForwardBatch batch, int row, float[] out, int off) { delegate.logits(batch, row, out, off); }
     @Override public boolean exposesHidden() { return delegate.exposesHidden(); }
     @Override public void logitsOfHidden(float[] hidden, int rows, float[] out) { delegate.logitsOfHidden(hidden, rows, out); }
+    @Override public int openCaches() { return delegate.openCaches(); }
     @Override public void close() { }
 }

@@ -51,7 +51,9 @@ final class BenchCommand implements Main.Command {
             .build();
 
     @Override
-    public String summary() { return "benchmarks: `bench decode`, `bench specbench` (mirror-sd bench lists them)"; }
+    public String summary() {
+        return "benchmarks: `bench decode`, `bench specbench`, `bench load` (mirror-sd bench lists them)";
+    }
 
     @Override
     public int run(String[] args) throws Exception {
@@ -59,6 +61,10 @@ final class BenchCommand implements Main.Command {
         benchmarks.put("decode", DECODE_SUMMARY);
         benchmarks.put("specbench", new SpecBenchCommand().summary());
         benchmarks.put("sweep", SweepCommand.SUMMARY);
+        benchmarks.put("load", LoadCommand.SUMMARY);
+        if (args.length > 0 && args[0].equals("load")) {
+            return new LoadCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         if (args.length > 0 && args[0].equals("specbench")) {
             return new SpecBenchCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
         }

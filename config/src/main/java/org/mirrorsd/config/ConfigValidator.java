@@ -39,6 +39,7 @@ final class ConfigValidator {
         atLeast("server.max_concurrent_sequences", server.maxConcurrentSequences(), 1);
         notNegative("server.shutdown_grace", server.shutdownGrace());
         atLeast("server.worker_threads", server.workerThreads(), 1);
+        positive("server.read_timeout", server.readTimeout());
         if (server.corsOrigins().stream().anyMatch(origin -> origin == null || origin.isBlank())) {
             problems.add("server.cors_origins: entries must not be empty");
         }

@@ -18,6 +18,8 @@ import java.util.List;
  * @param maxConcurrentSequences sequences decoded at the same time
  * @param shutdownGrace          how long in-flight requests may finish on shutdown
  * @param workerThreads          HTTP I/O threads
+ * @param readTimeout            longest a client may take to send one request (slow clients get a 408), and
+ *                               longest an idle keep-alive connection stays open
  */
 public record ServerConfig(
         String host,
@@ -29,7 +31,8 @@ public record ServerConfig(
         int maxQueue,
         int maxConcurrentSequences,
         Duration shutdownGrace,
-        int workerThreads) {
+        int workerThreads,
+        Duration readTimeout) {
 
     static final String REDACTED = "<redacted>";
 
@@ -40,7 +43,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         // HTTP I/O is light work; the inference threads are configured under devices.
         return new ServerConfig("127.0.0.1", 8080, null, List.of(), 4L * 1024 * 1024,
-                Duration.ofMinutes(5), 64, 4, Duration.ofSeconds(30), 2);
+                Duration.ofMinutes(5), 64, 4, Duration.ofSeconds(30), 2, Duration.ofSeconds(30));
     }
 
     public boolean authenticationEnabled() {
@@ -59,6 +62,7 @@ public record ServerConfig(
                 + ", corsOrigins=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes
                 + ", requestTimeout=" + requestTimeout + ", maxQueue=" + maxQueue
                 + ", maxConcurrentSequences=" + maxConcurrentSequences
-                + ", shutdownGrace=" + shutdownGrace + ", workerThreads=" + workerThreads + "]";
+                + ", shutdownGrace=" + shutdownGrace + ", workerThreads=" + workerThreads
+                + ", readTimeout=" + readTimeout + "]";
     }
 }

@@ -60,6 +60,9 @@ public interface LayerExecutor extends AutoCloseable {
         throw new UnsupportedOperationException(describe() + " cannot compute logits of external hidden states");
     }
 
+    /** KV caches (and forks) made by this executor and not yet closed: 0 whenever nothing is decoding. */
+    int openCaches();
+
     @Override
     void close();
 }

@@ -69,6 +69,11 @@ public record LoadedModels(LoadedModel target, LayerExecutor targetCpu, LlamaMod
         return false;
     }
 
+    /** KV caches open on the target and draft executors. */
+    public int openKvCaches() {
+        return targetCpu.openCaches() + (draftCpu == null ? 0 : draftCpu.openCaches());
+    }
+
     @Override
     public void close() {
         targetCpu.close();

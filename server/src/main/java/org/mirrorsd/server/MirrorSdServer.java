@@ -3,7 +3,9 @@ package org.mirrorsd.server;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
 import org.mirrorsd.config.MirrorSdConfig;
 import org.mirrorsd.decoding.DecodingEngine;
@@ -30,14 +32,16 @@ public final class MirrorSdServer implements AutoCloseable {
     private final MirrorSdConfig config;
     private final ServerState state = new ServerState(new ServerMetrics());
     private final HttpServer http;
+    private final UnaryOperator<DecodingEngine> decorate;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private LoadedModels models;
     private Map<String, DecodingEngine> engines;
     private Scheduler scheduler;
     private boolean shutDown;
 
-    private MirrorSdServer(MirrorSdConfig config) {
+    private MirrorSdServer(MirrorSdConfig config, UnaryOperator<DecodingEngine> decorate) {
         this.config = config;
+        this.decorate = decorate;
         CompletionHandler completions = new CompletionHandler(state);
         Router router = new Router()
                 .route(HttpMethod.POST, Paths.CHAT, (ch, r) -> completions.handle(ch, r, ApiKind.CHAT))
@@ -50,8 +54,16 @@ public final class MirrorSdServer implements AutoCloseable {
 
     /** Starts serving {@code config} (validated, with its model files present); returns once ready. */
     public static MirrorSdServer start(MirrorSdConfig config) throws Exception {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(MirrorSdConfig)}, with every decoding engine passed through {@code decorate} first: the
+     * seam for instrumentation and for fault injection in tests (an engine whose sessions fail on demand).
+     */
+    public static MirrorSdServer start(MirrorSdConfig config, UnaryOperator<DecodingEngine> decorate) throws Exception {
         config.requireValid().requireServable();
-        MirrorSdServer server = new MirrorSdServer(config);
+        MirrorSdServer server = new MirrorSdServer(config, decorate);
         server.http.start();
         try {
             server.load();
@@ -65,10 +77,12 @@ public final class MirrorSdServer implements AutoCloseable {
     private void load() throws Exception {
         long t0 = System.nanoTime();
         models = LoadedModels.load(config);
-        engines = EngineSet.build(models, config.decoding());
+        engines = new LinkedHashMap<>(EngineSet.build(models, config.decoding()));
+        engines.replaceAll((method, engine) -> decorate.apply(engine));
         var sc = config.server();
         scheduler = new Scheduler(sc.maxConcurrentSequences(), sc.maxQueue(), decodeWorkers());
         String method = config.decoding().method().key();
+        state.metrics().bindKvCaches(models::openKvCaches);
         state.ready(new Serving(models.served(), engines, method, scheduler, config.sampling(), sc.requestTimeout()));
         log.info("mirror-sd serving '{}' at http://{}:{} — engines {} (default {}), device {}, {} slots, "
                         + "queue {}, ready in {} ms",
@@ -91,6 +105,9 @@ public final class MirrorSdServer implements AutoCloseable {
     public int port() { return address().getPort(); }
 
     public ServerMetrics metrics() { return state.metrics(); }
+
+    /** KV caches (and forks) currently open on the model executors: 0 when nothing is being decoded. */
+    public int openKvCaches() { return models == null ? 0 : models.openKvCaches(); }
 
     /** Blocks until {@link #shutdown} has completed. */
     public void awaitShutdown() throws InterruptedException {

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,9 +138,17 @@ public final class CompletionHandler {
     }
 
     private static ObjectNode body(FullHttpRequest http) {
+        String text;
+        try {
+            // Strict: invalid UTF-8 is the client's error, not something to paper over with U+FFFD.
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(http.content().nioBuffer()).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiError.invalid("The request body is not valid UTF-8.", null);
+        }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(http.content().toString(StandardCharsets.UTF_8));
+            node = Json.MAPPER.readTree(text);
         } catch (IOException e) {
             throw ApiError.invalid("The request body is not valid JSON.", null);
         }

@@ -27,7 +27,10 @@ public final class ApiKeyAuthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof FullHttpRequest r && Paths.needsKey(Paths.of(r.uri())) && !authorized(r)) {
+        // A request the codec could not parse goes on to the router, which answers it (400, 414, 431) and
+        // closes: the codec drops the rest of that connection, so a keep-alive 401 here would leave it hanging.
+        if (msg instanceof FullHttpRequest r && r.decoderResult().isSuccess() && Paths.needsKey(Paths.of(r.uri()))
+                && !authorized(r)) {
             boolean keepAlive = HttpUtil.isKeepAlive(r);
             r.release();
             HttpResponses.error(ctx.channel(), ApiError.unauthorized(), keepAlive);

@@ -2,8 +2,10 @@ package org.mirrorsd.server.http;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
@@ -12,13 +14,30 @@ import io.netty.handler.codec.http.HttpUtil;
 import org.mirrorsd.server.openai.ApiError;
 import org.mirrorsd.server.openai.Json;
 
-/** Collects request bodies up to the limit; a larger one gets a 413 with an OpenAI error body. */
+/**
+ * Collects request bodies up to the limit; a larger one gets a 413 with an OpenAI error body, as does an
+ * unsupported {@code Expect} header (417).
+ */
 public final class BodyAggregator extends HttpObjectAggregator {
     private final int limit;
 
     public BodyAggregator(int limit) {
         super(limit);
         this.limit = limit;
+    }
+
+    /** Netty answers a bad {@code Expect} (417, or 413 for a declared oversized body) with an empty body. */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        Object r = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (!(r instanceof FullHttpResponse plain) || plain.status().code() < 400) return r;
+        ApiError e = plain.status().code() == 413 ? ApiError.tooLarge(limit) : ApiError.expectationFailed();
+        FullHttpResponse json = HttpResponses.response(plain.status(), Json.write(Json.error(e)), "application/json");
+        json.headers().set(plain.headers().remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.CONTENT_TYPE));
+        json.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, json.content().readableBytes());
+        json.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        plain.release();
+        return json;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,7 +38,11 @@ public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             if (request.decoderResult().isFailure()) {
                 keepAlive = false;
-                throw ApiError.invalid("Malformed HTTP request.", null);
+                throw decodingError(request.decoderResult().cause());
+            }
+            if (request.protocolVersion().majorVersion() != 1) {
+                keepAlive = false;
+                throw ApiError.httpVersionNotSupported(request.protocolVersion().text());
             }
             String path = Paths.of(request.uri());
             Map<HttpMethod, Endpoint> byMethod = routes.get(path);
@@ -58,6 +64,13 @@ public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
             log.error("request {} {} failed", request.method(), Paths.of(request.uri()), e);
             HttpResponses.error(ctx.channel(), ApiError.internal(), keepAlive);
         }
+    }
+
+    /** What the codec could not parse: oversized header blocks and request lines get their own statuses. */
+    private static ApiError decodingError(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) return ApiError.headersTooLarge();
+        if (cause instanceof TooLongHttpLineException) return ApiError.uriTooLong();
+        return ApiError.invalid("Malformed HTTP request.", null);
     }
 
     @Override

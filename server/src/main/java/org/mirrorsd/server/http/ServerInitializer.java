@@ -12,7 +12,8 @@ import org.mirrorsd.config.ServerConfig;
 import org.mirrorsd.server.metrics.ServerMetrics;
 
 /**
- * The pipeline of each connection: HTTP codec, response metrics, body aggregation (413 past the limit),
+ * The pipeline of each connection: HTTP codec, response metrics, the read deadline (408 for slow clients),
+ * body aggregation (413 past the limit),
  * CORS (only when origins are configured; answers preflights), API key check (only when a key is set),
  * then the router.
  */
@@ -40,6 +41,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         var p = ch.pipeline();
         p.addLast("codec", new HttpServerCodec());
         p.addLast("metrics", new RequestMetricsHandler(metrics));
+        p.addLast("deadline", new RequestDeadlineHandler(config.readTimeout()));
         p.addLast("aggregator", new BodyAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes())));
         if (cors != null) p.addLast("cors", new CorsHandler(cors));
         if (auth != null) p.addLast("auth", auth);

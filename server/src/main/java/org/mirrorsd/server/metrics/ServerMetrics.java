@@ -1,5 +1,9 @@
 package org.mirrorsd.server.metrics;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +13,7 @@ import org.mirrorsd.decoding.DecodingStats;
 
 /**
  * The server's counters, rendered in the Prometheus text format by {@link #render()}. Gauges (queue depth,
- * active sequences) are read from the scheduler at scrape time so they can never drift from the truth.
+ * active sequences, open KV caches, heap, threads) are read at scrape time so they can never drift from the truth.
  */
 public final class ServerMetrics {
     private static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
@@ -24,10 +28,16 @@ public final class ServerMetrics {
     private final Histogram interTokenLatency = new Histogram(LATENCY_BOUNDS);
     private volatile IntSupplier queueDepth = () -> 0;
     private volatile IntSupplier activeSequences = () -> 0;
+    private volatile IntSupplier openKvCaches = () -> 0;
 
     public void bindGauges(IntSupplier queueDepth, IntSupplier activeSequences) {
         this.queueDepth = queueDepth;
         this.activeSequences = activeSequences;
+    }
+
+    /** KV caches open on the executors: with nothing decoding it must be 0, else caches leak. */
+    public void bindKvCaches(IntSupplier openKvCaches) {
+        this.openKvCaches = openKvCaches;
     }
 
     public void request(String endpoint, int status) {
@@ -68,9 +78,26 @@ public final class ServerMetrics {
         counter(out, "mirrorsd_target_passes_total", "Target model forward passes.", targetPasses.sum());
         gauge(out, "mirrorsd_queue_depth", "Sequences waiting for a decoding slot.", queueDepth.getAsInt());
         gauge(out, "mirrorsd_active_sequences", "Sequences being decoded.", activeSequences.getAsInt());
+        gauge(out, "mirrorsd_kv_caches_open", "KV caches held by the model executors.", openKvCaches.getAsInt());
+        // Process health for soak tests and dashboards: a leak shows as a climb between idle scrapes.
+        gauge(out, "mirrorsd_jvm_heap_used_bytes", "Java heap in use.",
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        gauge(out, "mirrorsd_jvm_heap_after_gc_bytes", "Java heap in use right after each pool's last collection.",
+                heapAfterGc());
+        gauge(out, "mirrorsd_jvm_threads", "Live JVM threads.", ManagementFactory.getThreadMXBean().getThreadCount());
         timeToFirstToken.render(out, "mirrorsd_time_to_first_token_seconds", "Time from arrival to the first token.");
         interTokenLatency.render(out, "mirrorsd_inter_token_latency_seconds", "Time between tokens of a sequence.");
         return out.toString();
+    }
+
+    /** Heap in use is mostly garbage between collections; what survives them is the leak signal. */
+    private static long heapAfterGc() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = pool.getCollectionUsage();
+            if (pool.getType() == MemoryType.HEAP && u != null) sum += u.getUsed();
+        }
+        return sum;
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {

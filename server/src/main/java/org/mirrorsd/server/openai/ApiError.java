@@ -50,6 +50,31 @@ public final class ApiError extends RuntimeException {
                 "invalid_request_error", null, "request_too_large");
     }
 
+    public static ApiError readTimeout() {
+        return new ApiError(408, "The request was not received in full within the server's read timeout.",
+                "invalid_request_error", null, "read_timeout");
+    }
+
+    public static ApiError headersTooLarge() {
+        return new ApiError(431, "The request headers are too large.", "invalid_request_error", null,
+                "headers_too_large");
+    }
+
+    public static ApiError uriTooLong() {
+        return new ApiError(414, "The request line (URI) is too long.", "invalid_request_error", null,
+                "uri_too_long");
+    }
+
+    public static ApiError expectationFailed() {
+        return new ApiError(417, "Unsupported Expect header; only '100-continue' is understood.",
+                "invalid_request_error", null, "expectation_failed");
+    }
+
+    public static ApiError httpVersionNotSupported(String version) {
+        return new ApiError(505, "HTTP version " + version + " is not supported; use HTTP/1.1.",
+                "invalid_request_error", null, "http_version_not_supported");
+    }
+
     public static ApiError busy(String message) {
         return new ApiError(429, message + "; retry later.", "rate_limit_error", null, "rate_limit_exceeded");
     }
