@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.Engines;
+import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.spec.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.LlamaModel;
@@ -30,6 +31,12 @@ public final class LocalEngines implements AutoCloseable {
     /** @param targetThreads threads of the target for every method; 0 = by method, as described above */
     public static LocalEngines open(Path model, Path tokenizer, Path draftPath, List<String> methods, SpecOptions options,
                                     int targetThreads, int draftThreads) throws IOException {
+        return open(model, tokenizer, draftPath, methods, options, targetThreads, draftThreads, null);
+    }
+
+    /** @param calibration heads fitted by {@code calibrate} (may be null) */
+    public static LocalEngines open(Path model, Path tokenizer, Path draftPath, List<String> methods, SpecOptions options,
+                                    int targetThreads, int draftThreads, Calibration calibration) throws IOException {
         for (String m : methods) {
             if (!Engines.METHODS.contains(m)) throw new IllegalArgumentException("unknown method " + m + " (one of " + Engines.METHODS + ")");
             if (needsDraft(m) && draftPath == null) throw new IllegalArgumentException("method " + m + " needs a draft model (--draft PATH)");
@@ -39,7 +46,7 @@ public final class LocalEngines implements AutoCloseable {
         try {
             boolean anyDraft = methods.stream().anyMatch(LocalEngines::needsDraft);
             draft = anyDraft ? ModelLoader.loadWeights(draftPath) : null;
-            return new LocalEngines(target, draft, methods, options, targetThreads, draftThreads);
+            return new LocalEngines(target, draft, methods, options, targetThreads, draftThreads, calibration);
         } catch (RuntimeException | IOException e) {
             if (draft != null) draft.close();
             target.close();
@@ -48,7 +55,7 @@ public final class LocalEngines implements AutoCloseable {
     }
 
     private LocalEngines(LoadedModel target, LlamaModel draft, List<String> methods, SpecOptions options,
-                         int targetThreads, int draftThreads) {
+                         int targetThreads, int draftThreads, Calibration calibration) {
         this.target = target;
         this.draft = draft;
         this.draftExec = draft == null ? null : new CpuExecutor(draft, draftThreads);
@@ -57,7 +64,7 @@ public final class LocalEngines implements AutoCloseable {
             int threads = targetThreads > 0 ? targetThreads : m.equals("mirror") ? Math.max(1, cores - draftThreads) : cores;
             CpuExecutor te = targetExecs.computeIfAbsent(threads, t -> new CpuExecutor(target.model(), t));
             threadsByMethod.put(m, threads);
-            engines.put(m, Engines.create(m, te, needsDraft(m) ? draftExec : null, options));
+            engines.put(m, Engines.create(m, te, needsDraft(m) ? draftExec : null, options, calibration));
         }
     }
 

@@ -50,6 +50,7 @@ public final class SpecBenchCommand implements Main.Command {
             .option("kappa", "K", "Mirror-SD early-exit candidates (default 8)")
             .option("exit-layer", "L", "Mirror-SD early-exit layer (default layers/2)")
             .option("max-branches", "B", "Mirror-SD cap on branch rollouts (default all)")
+            .option("calibration", "FILE", "heads fitted by `calibrate` (Mirror-SD's exit head)")
             .option("threads", "N", "target threads for every method (default: all cores, minus the draft's for mirror)")
             .option("draft-threads", "N", "draft threads (default 1)")
             .build();
@@ -135,7 +136,8 @@ public final class SpecBenchCommand implements Main.Command {
         int threads = a.intValue("threads", 0);
         int draftThreads = a.intValue("draft-threads",
                 config != null && config.devices().draftThreads() != null ? config.devices().draftThreads() : 1);
-        try (LocalEngines local = LocalEngines.open(model, tokenizer, draft, methods, o, threads, draftThreads)) {
+        try (LocalEngines local = LocalEngines.open(model, tokenizer, draft, methods, o, threads, draftThreads,
+                a.has("calibration") ? org.mirrorsd.decoding.calibration.Calibration.load(a.pathValue("calibration").get()) : null)) {
             int budget = local.promptBudget(maxTokens);
             LOG.info("target {} ({}-token context), draft {}; target threads {}; prompts cut to {} tokens",
                     local.target().name(), local.target().config().contextLength(),
