@@ -1,7 +1,7 @@
 package org.mirrorsd.devices.cuda;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mirrorsd.devices.KvCache;
+import org.mirrorsd.devices.PagedKvCache;
 
 /**
  * A paged KV cache in device memory. Positions are grouped in blocks of {@link #BLOCK} (all layers of a position
@@ -13,93 +13,43 @@ import org.mirrorsd.devices.KvCache;
  * it. A Mirror-SD branch costs a table copy plus, at most, one block copy on the device. {@link #truncate} and
  * {@link #close} give unshared blocks back to the executor's pool.
  */
-public final class CudaKvCache implements KvCache {
-    public static final int BLOCK = 16;
-
-    private static final class Block {
-        final long address;
-        final AtomicInteger refs = new AtomicInteger(1);
-
-        Block(long address) { this.address = address; }
-    }
-
+public final class CudaKvCache extends PagedKvCache<Long> {
     private final Object owner;
     private final KvBlockPool pool;
-    private final int capacity;
-    private final AtomicInteger openCount;
-    private Block[] table;
-    private int length;
-    private boolean closed;
 
     CudaKvCache(Object owner, KvBlockPool pool, int capacity, AtomicInteger openCount) {
+        super(capacity, openCount);
         this.owner = owner;
         this.pool = pool;
-        this.capacity = capacity;
-        this.openCount = openCount;
-        this.table = new Block[(capacity + BLOCK - 1) / BLOCK];
-        openCount.incrementAndGet();
     }
 
     private CudaKvCache(CudaKvCache parent) {
+        super(parent);
         this.owner = parent.owner;
         this.pool = parent.pool;
-        this.capacity = parent.capacity;
-        this.openCount = parent.openCount;
-        this.table = parent.table.clone();
-        this.length = parent.length;
-        for (Block b : table) {
-            if (b != null) b.refs.incrementAndGet();
-        }
-        openCount.incrementAndGet();
-    }
-
-    @Override
-    public int length() { return length; }
-
-    @Override
-    public int capacity() { return capacity; }
-
-    @Override
-    public void truncate(int newLength) {
-        checkOpen();
-        if (newLength < 0 || newLength > length) {
-            throw new IllegalArgumentException("cannot truncate a cache of length " + length + " to " + newLength);
-        }
-        int keepBlocks = (newLength + BLOCK - 1) / BLOCK;
-        for (int i = keepBlocks; i < table.length && table[i] != null; i++) {
-            unref(table[i]);
-            table[i] = null;
-        }
-        length = newLength;
     }
 
     @Override
     public CudaKvCache fork() {
-        checkOpen();
         return new CudaKvCache(this);
     }
 
+    /** A block is the device address of its memory in the executor's pool. */
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        openCount.decrementAndGet();
-        for (int i = 0; i < table.length; i++) {
-            if (table[i] != null) unref(table[i]);
-            table[i] = null;
-        }
-        length = 0;
+    protected Long allocateBlock() {
+        return pool.allocate();
     }
 
-    private void unref(Block b) {
-        if (b.refs.decrementAndGet() == 0) pool.release(b.address);
+    @Override
+    protected Long copyBlock(Long address) {
+        long copy = pool.allocate();
+        pool.copy(copy, address);
+        return copy;
     }
 
-    /** Blocks this cache references (shared ones included). */
-    public int blocksInUse() {
-        int n = 0;
-        for (Block b : table) if (b != null) n++;
-        return n;
+    @Override
+    protected void releaseBlock(Long address) {
+        pool.release(address);
     }
 
     boolean ownedBy(Object executor) { return owner == executor; }
@@ -109,40 +59,12 @@ public final class CudaKvCache implements KvCache {
      * Called once per row before a forward call (with the executor's lock held), not per layer.
      */
     void prepareWrite(int pos) {
-        checkOpen();
-        if (pos > length) {
-            throw new IllegalArgumentException("position " + pos + " would leave a gap: the cache holds " + length);
-        }
-        if (pos >= capacity) throw new IllegalArgumentException("position " + pos + " exceeds the cache capacity " + capacity);
-        int index = pos / BLOCK;
-        Block b = table[index];
-        if (b == null) {
-            table[index] = new Block(pool.allocate());
-        } else if (b.refs.get() > 1) {
-            Block copy = new Block(pool.allocate());
-            pool.copy(copy.address, b.address);
-            table[index] = copy;
-            unref(b);
-        }
-        if (pos + 1 > length) length = pos + 1;
+        prepareWrite(pos, 1);
     }
 
     /** Writes the device addresses of the blocks holding positions {@code 0..pos} into {@code out[off..]}. */
     void blockTable(int pos, long[] out, int off) {
         checkOpen();
-        for (int i = 0; i <= pos / BLOCK; i++) {
-            Block b = table[i];
-            if (b == null) throw new IllegalStateException("position " + (i * BLOCK) + " has no block");
-            out[off + i] = b.address;
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) throw new IllegalStateException("KV cache is closed");
-    }
-
-    @Override
-    public String toString() {
-        return "CudaKvCache[length=" + length + ", blocks=" + blocksInUse() + "/" + table.length + "]";
+        for (int i = 0; i <= pos / BLOCK; i++) out[off + i] = blockOf(i * BLOCK);
     }
 }

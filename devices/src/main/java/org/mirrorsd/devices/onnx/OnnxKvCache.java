@@ -2,7 +2,7 @@ package org.mirrorsd.devices.onnx;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mirrorsd.devices.KvCache;
+import org.mirrorsd.devices.PagedKvCache;
 
 /**
  * The K/V of one sequence on the Java heap, fed to the session as {@code past_key_values} and refilled from
@@ -15,26 +15,16 @@ import org.mirrorsd.devices.KvCache;
  * table and shares every block; whichever side then writes into a shared block copies that block first. A
  * Mirror-SD branch thus costs one table copy plus its partly filled last block, however long the prefix.
  */
-public final class OnnxKvCache implements KvCache {
-    public static final int BLOCK = 16;
+public final class OnnxKvCache extends PagedKvCache<OnnxKvCache.Block> {
 
-    private static final class Block {
+    /** Per layer, keys and values of BLOCK positions laid out [kv_heads, BLOCK, head_size]. */
+    static final class Block {
         final float[][] keys;
         final float[][] values;
-        final AtomicInteger refs = new AtomicInteger(1);
 
         Block(int layers, int blockFloats) {
             keys = new float[layers][blockFloats];
             values = new float[layers][blockFloats];
-        }
-
-        Block copy() {
-            Block c = new Block(keys.length, keys[0].length);
-            for (int l = 0; l < keys.length; l++) {
-                System.arraycopy(keys[l], 0, c.keys[l], 0, keys[l].length);
-                System.arraycopy(values[l], 0, c.values[l], 0, values[l].length);
-            }
-            return c;
         }
     }
 
@@ -42,96 +32,44 @@ public final class OnnxKvCache implements KvCache {
     private final int layers;
     private final int kvHeads;
     private final int headSize;
-    private final int capacity;
-    private final AtomicInteger openCount;
-    private Block[] table;
-    private int length;
-    private boolean closed;
 
     OnnxKvCache(Object owner, int layers, int kvHeads, int headSize, int capacity, AtomicInteger openCount) {
+        super(capacity, openCount);
         this.owner = owner;
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headSize = headSize;
-        this.capacity = capacity;
-        this.openCount = openCount;
-        this.table = new Block[(capacity + BLOCK - 1) / BLOCK];
-        openCount.incrementAndGet();
     }
 
     private OnnxKvCache(OnnxKvCache parent) {
-        this(parent.owner, parent.layers, parent.kvHeads, parent.headSize, parent.capacity, parent.openCount);
-        this.table = parent.table.clone();
-        this.length = parent.length;
-        for (Block b : table) if (b != null) b.refs.incrementAndGet();
-    }
-
-    @Override
-    public int length() { return length; }
-
-    @Override
-    public int capacity() { return capacity; }
-
-    @Override
-    public void truncate(int newLength) {
-        checkOpen();
-        if (newLength < 0 || newLength > length) {
-            throw new IllegalArgumentException("cannot truncate a cache of length " + length + " to " + newLength);
-        }
-        release((newLength + BLOCK - 1) / BLOCK);
-        length = newLength;
+        super(parent);
+        this.owner = parent.owner;
+        this.layers = parent.layers;
+        this.kvHeads = parent.kvHeads;
+        this.headSize = parent.headSize;
     }
 
     @Override
     public OnnxKvCache fork() {
-        checkOpen();
         return new OnnxKvCache(this);
     }
 
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        openCount.decrementAndGet();
-        release(0);
-        length = 0;
+    protected Block allocateBlock() {
+        return new Block(layers, kvHeads * BLOCK * headSize);
     }
 
-    /** Blocks this cache references (shared ones included). */
-    public int blocksInUse() {
-        int n = 0;
-        for (Block b : table) if (b != null) n++;
-        return n;
+    @Override
+    protected Block copyBlock(Block b) {
+        Block c = new Block(layers, kvHeads * BLOCK * headSize);
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(b.keys[l], 0, c.keys[l], 0, b.keys[l].length);
+            System.arraycopy(b.values[l], 0, c.values[l], 0, b.values[l].length);
+        }
+        return c;
     }
 
     boolean ownedBy(Object executor) { return owner == executor; }
-
-    /**
-     * Makes positions {@code [from, from + count)} writable (allocating blocks, copying shared ones) and the
-     * cache at least {@code from + count} long.
-     */
-    void prepareWrite(int from, int count) {
-        checkWritable(from, count);
-        for (int i = from / BLOCK; i <= (from + count - 1) / BLOCK; i++) {
-            Block b = table[i];
-            if (b == null) {
-                table[i] = new Block(layers, kvHeads * BLOCK * headSize);
-            } else if (b.refs.get() > 1) {
-                table[i] = b.copy();
-                b.refs.decrementAndGet();
-            }
-        }
-        length = Math.max(length, from + count);
-    }
-
-    /** Refuses a write that would leave a gap or overflow, before any work is done for it. */
-    void checkWritable(int from, int count) {
-        checkOpen();
-        if (from > length) throw new IllegalArgumentException("position " + from + " would leave a gap: the cache holds " + length);
-        if (from + count > capacity) {
-            throw new IllegalArgumentException("positions up to " + (from + count - 1) + " exceed the cache capacity " + capacity);
-        }
-    }
 
     /** Copies positions {@code [0, count)} of one head of one layer into {@code dst} at {@code at}, contiguously. */
     void readPast(int layer, boolean values, int head, int count, FloatBuffer dst, int at) {
@@ -157,23 +95,7 @@ public final class OnnxKvCache implements KvCache {
     }
 
     private float[][] arrays(int pos, boolean values) {
-        Block b = table[pos / BLOCK];
+        Block b = blockOf(pos);
         return values ? b.values : b.keys;
-    }
-
-    private void release(int fromBlock) {
-        for (int i = fromBlock; i < table.length; i++) {
-            if (table[i] != null) table[i].refs.decrementAndGet();
-            table[i] = null;
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) throw new IllegalStateException("KV cache is closed");
-    }
-
-    @Override
-    public String toString() {
-        return "OnnxKvCache[length=" + length + ", blocks=" + blocksInUse() + "/" + table.length + "]";
     }
 }
