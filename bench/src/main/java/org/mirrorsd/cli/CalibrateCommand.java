@@ -14,7 +14,7 @@ import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.ModelLoader;
 
 /** {@code calibrate}: fits the target's early-exit head and the draft's lookahead heads by self-distillation. */
-final class CalibrateCommand implements Main.Command {
+final class CalibrateCommand extends OptionsCommand {
     private static final CommandLine CLI = CommandLine.builder("calibrate",
                     "fit an early-exit head (target) and lookahead heads (draft) from text the models generate")
             .option("model", "PATH", "target model (for the exit head)")
@@ -32,12 +32,10 @@ final class CalibrateCommand implements Main.Command {
     public String summary() { return "fit Mirror-SD's early-exit head and the draft's lookahead heads"; }
 
     @Override
-    public int run(String[] args) throws Exception {
-        ParsedArgs a = CLI.parse(args);
-        if (a.helpRequested()) {
-            System.out.println(CLI.help());
-            return 0;
-        }
+    protected CommandLine cli() { return CLI; }
+
+    @Override
+    protected int run(ParsedArgs a) throws Exception {
         Path out = a.pathValue("out").orElseThrow(() -> new UsageException("--out FILE is required"));
         if (!a.has("model") && !a.has("draft")) throw new UsageException("give --model, --draft or both");
         int positions = a.intValue("positions", 2048);

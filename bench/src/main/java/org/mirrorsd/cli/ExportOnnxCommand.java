@@ -10,7 +10,7 @@ import org.mirrorsd.devices.onnx.export.ExportedModel;
 import org.mirrorsd.devices.onnx.export.WeightStorage;
 
 /** {@code export-onnx}: a model as an ONNX decoder-with-past, for the onnx (NPU) draft device or other runtimes. */
-final class ExportOnnxCommand implements Main.Command {
+final class ExportOnnxCommand extends OptionsCommand {
     private static final CommandLine CLI = CommandLine.builder("export-onnx",
                     "write a model as ONNX (opset 17, Optimum decoder-with-past inputs and outputs)")
             .option("model", "PATH", "model file (GGUF or llama2.c)")
@@ -22,12 +22,10 @@ final class ExportOnnxCommand implements Main.Command {
     public String summary() { return "export a model to ONNX for the onnx device"; }
 
     @Override
-    public int run(String[] args) throws Exception {
-        ParsedArgs a = CLI.parse(args);
-        if (a.helpRequested()) {
-            System.out.println(CLI.help());
-            return 0;
-        }
+    protected CommandLine cli() { return CLI; }
+
+    @Override
+    protected int run(ParsedArgs a) throws Exception {
         Path model = a.pathValue("model").orElseThrow(() -> new UsageException("--model PATH is required"));
         Path out = a.pathValue("out").orElseThrow(() -> new UsageException("--out DIR is required"));
         WeightStorage storage = switch (a.value("weights", "auto").toLowerCase(Locale.ROOT)) {

@@ -16,7 +16,7 @@ import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.models.tokenizer.Tokenizer;
 
 /** {@code generate}: prints a continuation of the prompt as it is produced. */
-final class GenerateCommand implements Main.Command {
+final class GenerateCommand extends OptionsCommand {
     private static final CommandLine CLI = EngineOptions.declare(CommandLine.builder("generate",
                     "generate text from a prompt (prints the continuation as it is produced)"))
             .option("prompt", "TEXT", "the prompt (default: empty, BOS only)")
@@ -33,12 +33,10 @@ final class GenerateCommand implements Main.Command {
     public String summary() { return "generate text from a prompt (ar, sd, ngram or mirror decoding)"; }
 
     @Override
-    public int run(String[] args) throws Exception {
-        ParsedArgs a = CLI.parse(args);
-        if (a.helpRequested()) {
-            System.out.println(CLI.help());
-            return 0;
-        }
+    protected CommandLine cli() { return CLI; }
+
+    @Override
+    protected int run(ParsedArgs a) throws Exception {
         int maxTokens = a.intValue("max-tokens", 256);
         if (maxTokens < 0) throw new UsageException("--max-tokens must be >= 0");
         SamplingParams sampling;

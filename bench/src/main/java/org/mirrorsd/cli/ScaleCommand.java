@@ -10,7 +10,7 @@ import org.mirrorsd.models.scale.ModelScaler;
 import org.mirrorsd.models.tensor.GgmlType;
 
 /** {@code scale}: a function-preserving enlargement of a real model (see {@link ModelScaler}). */
-final class ScaleCommand implements Main.Command {
+final class ScaleCommand extends OptionsCommand {
     private static final CommandLine CLI = CommandLine.builder("scale",
                     "write a bigger model that generates exactly what the input generates")
             .option("model", "IN", "the real model")
@@ -28,12 +28,10 @@ final class ScaleCommand implements Main.Command {
     public String summary() { return "enlarge a model without changing what it generates (for speed tests)"; }
 
     @Override
-    public int run(String[] args) throws Exception {
-        ParsedArgs a = CLI.parse(args);
-        if (a.helpRequested()) {
-            System.out.println(CLI.help());
-            return 0;
-        }
+    protected CommandLine cli() { return CLI; }
+
+    @Override
+    protected int run(ParsedArgs a) throws Exception {
         Path in = a.pathValue("model").orElseThrow(() -> new UsageException("--model IN is required"));
         Path out = a.pathValue("out").orElseThrow(() -> new UsageException("--out OUT is required"));
         if (!a.value("format", "gguf").equals("gguf")) throw new UsageException("--format: only gguf is written");

@@ -13,7 +13,7 @@ import org.mirrorsd.models.LoadedModel;
 import org.mirrorsd.models.ModelLoader;
 
 /** {@code tokenize}: token ids and pieces of a text, without BOS, like llama.cpp's llama-tokenize. */
-final class TokenizeCommand implements Main.Command {
+final class TokenizeCommand extends OptionsCommand {
     private static final CommandLine CLI = CommandLine.builder("tokenize", "print the token ids of a text (no BOS)")
             .option("model", "PATH", "model whose tokenizer to use")
             .option("tokenizer", "PATH", "tokenizer file (default: the model's)")
@@ -25,12 +25,10 @@ final class TokenizeCommand implements Main.Command {
     public String summary() { return "print the token ids and pieces of a text"; }
 
     @Override
-    public int run(String[] args) throws Exception {
-        ParsedArgs a = CLI.parse(args);
-        if (a.helpRequested()) {
-            System.out.println(CLI.help());
-            return 0;
-        }
+    protected CommandLine cli() { return CLI; }
+
+    @Override
+    protected int run(ParsedArgs a) throws Exception {
         Path model = a.pathValue("model").orElseThrow(() -> new UsageException("--model PATH is required"));
         String text = a.value("text").orElseThrow(() -> new UsageException("--text TEXT is required"));
         try (LoadedModel m = ModelLoader.load(model, a.pathValue("tokenizer").orElse(null), null)) {
