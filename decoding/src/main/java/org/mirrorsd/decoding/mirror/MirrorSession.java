@@ -219,6 +219,8 @@ public final class MirrorSession extends SpeculativeSessionBase {
 
     /** No room for a window (last token of the budget or context): one ordinary target pass. */
     private void plainStep() {
+        window = new int[0]; // any precomputed window no longer follows the committed sequence
+        windowProbs = null;
         windowTokens[0] = lastToken();
         target.forward(windowTokens, 0, 1);
         stats.targetPasses++;
