@@ -33,13 +33,6 @@ final class BytePairTokenizer extends VocabularyTokenizer {
         };
     }
 
-    private static final class Symbol {
-        int start;
-        int length;
-        int prev;
-        int next;
-    }
-
     private record Bigram(int left, int right, int rank, String text) {}
 
     @Override
@@ -57,17 +50,8 @@ final class BytePairTokenizer extends VocabularyTokenizer {
                 return;
             }
         }
-        int count = word.codePointCount(0, word.length());
-        Symbol[] symbols = new Symbol[count];
-        for (int i = 0, offset = 0; i < count; i++) {
-            Symbol s = new Symbol();
-            s.start = offset;
-            s.length = Character.charCount(word.codePointAt(offset));
-            offset += s.length;
-            s.prev = i - 1;
-            s.next = i + 1 < count ? i + 1 : -1;
-            symbols[i] = s;
-        }
+        Symbol[] symbols = Symbol.split(word);
+        int count = symbols.length;
         PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) ->
                 a.rank != b.rank ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
         for (int i = 1; i < count; i++) addBigram(word, symbols, i - 1, i, queue);

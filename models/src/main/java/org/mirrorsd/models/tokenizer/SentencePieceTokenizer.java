@@ -34,13 +34,6 @@ final class SentencePieceTokenizer extends VocabularyTokenizer {
     }
 
     /** One symbol of the text being merged: a [start, start+length) range, linked to its live neighbours. */
-    private static final class Symbol {
-        int start;
-        int length; // 0 once merged into its left neighbour
-        int prev;
-        int next;
-    }
-
     private record Bigram(int left, int right, float score, int length) {}
 
     @Override
@@ -49,17 +42,8 @@ final class SentencePieceTokenizer extends VocabularyTokenizer {
         text = text.replace(' ', SPACE_MARK);
 
         // Split into characters (code points: a surrogate pair is one UTF-8 character).
-        int count = text.codePointCount(0, text.length());
-        Symbol[] symbols = new Symbol[count];
-        for (int i = 0, offset = 0; i < count; i++) {
-            Symbol s = new Symbol();
-            s.start = offset;
-            s.length = Character.charCount(text.codePointAt(offset));
-            offset += s.length;
-            s.prev = i - 1;
-            s.next = i + 1 < count ? i + 1 : -1;
-            symbols[i] = s;
-        }
+        Symbol[] symbols = Symbol.split(text);
+        int count = symbols.length;
 
         // Highest score first; on a tie the leftmost pair.
         PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) ->
