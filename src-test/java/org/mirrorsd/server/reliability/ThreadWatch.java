@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
 final class ThreadWatch {
     private static final List<String> NOT_THE_SERVER = List.of("HttpClient-", "ForkJoinPool", "process reaper",
             "Attach Listener", "Common-Cleaner", "surefire", "globalEventExecutor", "junit", "Reference Handler",
-            "Finalizer", "Signal Dispatcher", "Notification Thread", "InnocuousThread", "VirtualThread-");
+            "Finalizer", "Signal Dispatcher", "Notification Thread", "InnocuousThread", "VirtualThread-",
+            // The JDK's I/O pollers, started once when a virtual thread first blocks on a socket (the load clients).
+            "MasterPoller", "Read-Poller", "Write-Poller");
     private final Set<Long> before;
     final int countBefore;
 

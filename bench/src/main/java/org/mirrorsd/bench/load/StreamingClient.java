@@ -15,7 +15,8 @@ import java.util.Random;
 
 /**
  * One soak client: streaming chat or completion requests back to back until the deadline, each with a random
- * prompt and length; some are abandoned mid-stream (the connection closed under the server). A request counts
+ * prompt and length; some are abandoned mid-stream (the connection closed under the server, see
+ * {@link AbandonedStream}). A request counts
  * as an error when its status is not 200, an error event arrives, or a stream it did not abandon ends without
  * {@code [DONE]}.
  */
@@ -63,7 +64,15 @@ final class StreamingClient implements Runnable {
                 : "{\"prompt\":\"" + prompt + "\"")
                 + ",\"max_tokens\":" + maxTokens + ",\"temperature\":0.8,\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true}}";
-        var b = HttpRequest.newBuilder(URI.create(options.server() + (chat ? "/v1/chat/completions" : "/v1/completions")))
+        String path = chat ? "/v1/chat/completions" : "/v1/completions";
+        if (cancelAfter > 0) {
+            var o = AbandonedStream.run(options.server(), path, body, options.apiKey(), cancelAfter,
+                    (int) REQUEST_TIMEOUT.toMillis());
+            if (o.error() != null) stats.error(o.error());
+            else stats.cancelled(o.ttftNanos(), o.events());
+            return;
+        }
+        var b = HttpRequest.newBuilder(URI.create(options.server() + path))
                 .timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (options.apiKey() != null) b.header("Authorization", "Bearer " + options.apiKey());
@@ -82,6 +91,9 @@ final class StreamingClient implements Runnable {
                 if (!line.startsWith("data: ")) continue;
                 String data = line.substring(6);
                 if (data.equals("[DONE]")) {
+                    // Read to the end of the response, as a well-behaved client does, so the connection is
+                    // returned to the pool complete rather than cancelled half-read.
+                    while (lines.readLine() != null) { }
                     stats.completed(ttft, System.nanoTime() - t0, usageTokens >= 0 ? usageTokens : events);
                     return;
                 }
@@ -96,11 +108,6 @@ final class StreamingClient implements Runnable {
                 }
                 events++;
                 if (ttft == 0) ttft = System.nanoTime() - t0;
-                if (events == cancelAfter) {
-                    // Closing the body stream mid-way closes the connection: the server sees the client go.
-                    stats.cancelled(ttft, events);
-                    return;
-                }
             }
             stats.error("stream ended without [DONE] after " + events + " events");
         }

@@ -95,13 +95,18 @@ final class StreamingResponder extends CompletionResponder {
     }
 
     private void end() {
-        event("[DONE]");
+        // [DONE] and the chunked terminator leave in one flush: a client that stops reading at [DONE] then
+        // finds the response complete, so its connection goes back to the pool whole instead of half-read.
+        channel.write(sse("[DONE]"));
         var f = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
     }
 
     private void event(String data) {
-        channel.writeAndFlush(new DefaultHttpContent(
-                Unpooled.copiedBuffer("data: " + data + "\n\n", StandardCharsets.UTF_8)));
+        channel.writeAndFlush(sse(data));
+    }
+
+    private static DefaultHttpContent sse(String data) {
+        return new DefaultHttpContent(Unpooled.copiedBuffer("data: " + data + "\n\n", StandardCharsets.UTF_8));
     }
 }
