@@ -74,6 +74,20 @@ class ServingTest {
     }
 
     @Test
+    void concurrentSequencesShareForwardPasses() throws Exception {
+        double steps = server.metric("mirrorsd_decode_steps_total");
+        double stepped = server.metric("mirrorsd_decode_step_sequences_total");
+        try (Socket s = openStream(LONG)) {
+            // Its 16 choices fill the 4 slots: the AR engine steps them as one batch (continuous batching).
+            Thread.sleep(100);
+        }
+        awaitIdle();
+        steps = server.metric("mirrorsd_decode_steps_total") - steps;
+        stepped = server.metric("mirrorsd_decode_step_sequences_total") - stepped;
+        assertTrue(steps > 0 && stepped / steps > 2, "mean sequences per step " + stepped / steps + " over " + steps);
+    }
+
+    @Test
     void statusEndpoints() {
         HttpResponse<String> health = server.get("/health");
         assertEquals(200, health.statusCode());

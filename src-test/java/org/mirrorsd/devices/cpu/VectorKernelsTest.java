@@ -17,7 +17,11 @@ import org.mirrorsd.models.tensor.Q4_0Tensor;
 import org.mirrorsd.models.tensor.Q8_0Tensor;
 import org.mirrorsd.models.tensor.Tensor;
 
-/** Every vector kernel agrees with the scalar reference on random weights, including awkward row lengths. */
+/**
+ * Every vector kernel agrees with the scalar reference on random weights, including awkward row lengths, and
+ * gives each activation row the same bits whatever batch it comes in and however the weight rows are split
+ * between threads (batch invariance: what makes batched verification and batched requests bit-exact).
+ */
 class VectorKernelsTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort S = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -59,12 +63,49 @@ class VectorKernelsTest {
                 }
             }
         }
+        assertBatchInvariant(t, in, rows);
         float[] x = randomVector(t.cols() + 3);
         for (int row = 0; row < t.rows(); row++) {
             float expected = ScalarKernels.dot(t, row, x, 3);
             float actual = VectorKernels.dot(t, row, x, 3);
             assertEquals(expected, actual, 1e-3f * (1 + Math.abs(expected)), t.name() + " row " + row);
         }
+    }
+
+    /** Row r alone, then rows 0..k-1 together for every k, with the weight rows split at every point. */
+    private void assertBatchInvariant(Tensor t, float[] in, int rows) {
+        float[][] alone = new float[rows][t.rows()];
+        for (int r = 0; r < rows; r++) {
+            float[] one = java.util.Arrays.copyOfRange(in, r * t.cols(), (r + 1) * t.cols());
+            VectorKernels.matvecRange(t, 0, t.rows(), one, t.cols(), 1, alone[r], t.rows());
+        }
+        for (int k = 1; k <= rows; k++) {
+            for (int split = 0; split < t.rows(); split++) {
+                float[] out = new float[k * t.rows()];
+                VectorKernels.matvecRange(t, 0, split, in, t.cols(), k, out, t.rows());
+                VectorKernels.matvecRange(t, split, t.rows(), in, t.cols(), k, out, t.rows());
+                for (int r = 0; r < k; r++) {
+                    for (int row = 0; row < t.rows(); row++) {
+                        assertEquals(Float.floatToIntBits(alone[r][row]), Float.floatToIntBits(out[r * t.rows() + row]),
+                                t.name() + ": row " + r + " of a batch of " + k + ", weight rows split at " + split
+                                        + ", weight row " + row);
+                    }
+                }
+            }
+        }
+        for (int row = 0; row < t.rows(); row++) {
+            float[] one = java.util.Arrays.copyOfRange(in, 0, t.cols());
+            assertEquals(Float.floatToIntBits(alone[0][row]), Float.floatToIntBits(VectorKernels.dot(t, row, one, 0)),
+                    t.name() + ": the single-row dot, weight row " + row);
+        }
+    }
+
+    @Test
+    void sumLanesIsAPlainSum() {
+        float[] v = new float[VectorKernels.floatLanes()];
+        for (int i = 0; i < v.length; i++) v[i] = i + 1;
+        var vector = jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, v, 0);
+        assertEquals(v.length * (v.length + 1) / 2f, VectorKernels.sumLanes(vector));
     }
 
     @Test

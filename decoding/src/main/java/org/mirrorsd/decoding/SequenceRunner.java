@@ -78,6 +78,20 @@ public final class SequenceRunner implements AutoCloseable {
         exec.logits(batch, logits);
     }
 
+    /**
+     * Adds this sequence's next token as one row of a batch shared with other sequences (continuous batching);
+     * after the shared pass, {@link #takeLogits} hands this sequence its row.
+     */
+    public void joinBatch(ForwardBatch shared, int token) {
+        if (cache.length() + 1 > cache.capacity()) throw new ContextOverflowException(cache.length() + 1, cache.capacity());
+        shared.add(token, cache, cache.length());
+    }
+
+    /** Takes row {@code row} of a shared pass's logits as this sequence's latest logits (row 0). */
+    public void takeLogits(float[] shared, int row) {
+        System.arraycopy(shared, row * vocab, logits, 0, vocab);
+    }
+
     /** Hidden states of the rows of the last call (row-major, {@code dim} floats each). */
     public float[] hidden() { return batch.hidden(); }
 

@@ -32,6 +32,7 @@ public abstract class SessionBase implements DecodingSession {
     private FinishReason finish;
     private boolean started;
     private boolean closed;
+    private long stepStartNanos;
 
     protected SessionBase(GenerationRequest request, int vocab, int contextLength) {
         this.request = request;
@@ -65,18 +66,33 @@ public abstract class SessionBase implements DecodingSession {
 
     @Override
     public final StepResult step() {
+        if (!beginStep()) return StepResult.EMPTY;
+        decode();
+        return endStep();
+    }
+
+    /**
+     * Opens a step, prefilling the prompt on the first: false when the session has finished and there is nothing
+     * to do. {@link #step} is {@code beginStep}, {@link #decode}, {@link #endStep}; an engine that runs the
+     * forward passes of several sessions as one batch calls the two ends itself around its fused middle.
+     */
+    protected final boolean beginStep() {
         if (closed) throw new IllegalStateException("session is closed");
-        if (finish != null) return StepResult.EMPTY;
-        long t0 = System.nanoTime();
+        if (finish != null) return false;
+        stepStartNanos = System.nanoTime();
         clearStep();
         if (!started) {
             started = true;
             prefill();
             stats.targetPasses++; // the prompt pass yields the first token's logits
-            stats.prefillNanos += System.nanoTime() - t0;
+            stats.prefillNanos += System.nanoTime() - stepStartNanos;
         }
-        decode();
-        stats.totalNanos += System.nanoTime() - t0;
+        return true;
+    }
+
+    /** Closes a step opened by {@link #beginStep}: the tokens it committed. */
+    protected final StepResult endStep() {
+        stats.totalNanos += System.nanoTime() - stepStartNanos;
         return collectStep();
     }
 

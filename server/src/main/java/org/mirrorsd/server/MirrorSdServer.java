@@ -80,7 +80,7 @@ public final class MirrorSdServer implements AutoCloseable {
         engines = new LinkedHashMap<>(EngineSet.build(models, config.decoding()));
         engines.replaceAll((method, engine) -> decorate.apply(engine));
         var sc = config.server();
-        scheduler = new Scheduler(sc.maxConcurrentSequences(), sc.maxQueue(), decodeWorkers());
+        scheduler = new Scheduler(sc.maxConcurrentSequences(), sc.maxQueue(), decodeWorkers(), state.metrics()::decodeStep);
         String method = config.decoding().method().key();
         state.metrics().bindKvCaches(models::openKvCaches);
         state.ready(new Serving(models.served(), engines, method, scheduler, config.sampling(), sc.requestTimeout()));

@@ -8,6 +8,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.mirrorsd.models.tensor.BF16Tensor;
 import org.mirrorsd.models.tensor.F16Tensor;
@@ -43,6 +44,28 @@ public final class VectorKernels {
 
     /** Lanes of the float vectors in use: 16 with AVX-512, 8 with AVX2. */
     public static int floatLanes() { return FL; }
+
+    /** Rotations by FL/2, FL/4, ..., 1 lanes: the fixed pairing of {@link #sumLanes}. */
+    private static final VectorShuffle<Float>[] HALVING = halvingShuffles();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halvingShuffles() {
+        int steps = Integer.numberOfTrailingZeros(FL);
+        VectorShuffle<Float>[] s = new VectorShuffle[steps];
+        for (int i = 0, width = FL / 2; i < steps; i++, width /= 2) s[i] = VectorShuffle.iota(F, width, 1, true);
+        return s;
+    }
+
+    /**
+     * The lanes' sum, added in one fixed pairing. {@code reduceLanes(ADD)} may add in any order, and does add in
+     * a different one interpreted than compiled; with a fixed order every kernel below gives a row the same bits
+     * whichever kernel, batch size or JIT tier computed it. That batch invariance is what lets a token verified
+     * in a batched window, or decoded beside other requests, equal the one plain decoding would give, bit for bit.
+     */
+    public static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> s : HALVING) v = v.add(v.rearrange(s));
+        return v.lane(0);
+    }
 
     /** {@code sum_i w[row, i] * x[xOff + i]} over one row of {@code w}. */
     public static float dot(Tensor w, int row, float[] x, int xOff) {
@@ -114,8 +137,8 @@ public final class VectorKernels {
             a2 = FloatVector.fromMemorySegment(F, w, o + 2 * rowBytes, LE).fma(xv, a2);
             a3 = FloatVector.fromMemorySegment(F, w, o + 3 * rowBytes, LE).fma(xv, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sumLanes(a0), s1 = sumLanes(a1);
+        float s2 = sumLanes(a2), s3 = sumLanes(a3);
         for (; i < n; i++) {
             float xi = x[xOff + i];
             long o = byteOff + 4L * i;
@@ -153,10 +176,10 @@ public final class VectorKernels {
             a2 = s2.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off + 2 * rowBytes))), a2);
             a3 = s3.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off + 3 * rowBytes))), a3);
         }
-        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[outOff] = sumLanes(a0);
+        out[outOff + 1] = sumLanes(a1);
+        out[outOff + 2] = sumLanes(a2);
+        out[outOff + 3] = sumLanes(a3);
     }
 
     static void dotF32x4(MemorySegment w, long byteOff, float[] x, int xOff, int stride, int n, float[] out, int outOff, int outStride) {
@@ -170,8 +193,8 @@ public final class VectorKernels {
             a2 = wv.fma(FloatVector.fromArray(F, x, xOff + 2 * stride + i), a2);
             a3 = wv.fma(FloatVector.fromArray(F, x, xOff + 3 * stride + i), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sumLanes(a0), s1 = sumLanes(a1);
+        float s2 = sumLanes(a2), s3 = sumLanes(a3);
         for (; i < n; i++) {
             float wi = w.get(LE_FLOAT, byteOff + 4L * i);
             s0 += wi * x[xOff + i];
@@ -185,47 +208,48 @@ public final class VectorKernels {
         out[outOff + 3 * outStride] = s3;
     }
 
+    /** Per block, integer-weight sums first and the block scale after, exactly as {@link #dotQ8_0} adds them. */
     static void dotQ8_0x4(MemorySegment w, long firstBlock, float[] x, int xOff, int stride, int n, float[] out, int outOff, int outStride) {
         int blocks = n / Q8_0Tensor.BLOCK;
         FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
         long base = firstBlock * Q8_0Tensor.BLOCK_BYTES;
         for (int b = 0; b < blocks; b++) {
             long off = base + (long) b * Q8_0Tensor.BLOCK_BYTES;
-            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off)));
             int xi = xOff + b * Q8_0Tensor.BLOCK;
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
             for (int p = 0; p < Q8_0Tensor.BLOCK / FL; p++) {
-                FloatVector wq = int8(w, off + 2 + p * FL).mul(scale);
+                FloatVector wq = int8(w, off + 2 + p * FL);
                 int o = xi + p * FL;
-                a0 = wq.fma(FloatVector.fromArray(F, x, o), a0);
-                a1 = wq.fma(FloatVector.fromArray(F, x, o + stride), a1);
-                a2 = wq.fma(FloatVector.fromArray(F, x, o + 2 * stride), a2);
-                a3 = wq.fma(FloatVector.fromArray(F, x, o + 3 * stride), a3);
+                s0 = wq.fma(FloatVector.fromArray(F, x, o), s0);
+                s1 = wq.fma(FloatVector.fromArray(F, x, o + stride), s1);
+                s2 = wq.fma(FloatVector.fromArray(F, x, o + 2 * stride), s2);
+                s3 = wq.fma(FloatVector.fromArray(F, x, o + 3 * stride), s3);
             }
+            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off)));
+            a0 = s0.fma(scale, a0);
+            a1 = s1.fma(scale, a1);
+            a2 = s2.fma(scale, a2);
+            a3 = s3.fma(scale, a3);
         }
-        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+        out[outOff] = sumLanes(a0);
+        out[outOff + outStride] = sumLanes(a1);
+        out[outOff + 2 * outStride] = sumLanes(a2);
+        out[outOff + 3 * outStride] = sumLanes(a3);
     }
 
+    /**
+     * One accumulator, like {@link #dotF32Rows4} and {@link #dotF32x4}, so a row's sum is the same whichever of
+     * the three computes it. It is latency-bound on one row, but serves only the few rows the four-wide kernels
+     * leave over, and is still faster than the memory that feeds it.
+     */
     static float dotF32(MemorySegment w, long byteOff, float[] x, int xOff, int n) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F);
         int i = 0;
-        int bound4 = n - n % (4 * FL);
-        for (; i < bound4; i += 4 * FL) {
-            a0 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a0);
-            a1 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * (i + FL), LE)
-                    .fma(FloatVector.fromArray(F, x, xOff + i + FL), a1);
-            a2 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * (i + 2 * FL), LE)
-                    .fma(FloatVector.fromArray(F, x, xOff + i + 2 * FL), a2);
-            a3 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * (i + 3 * FL), LE)
-                    .fma(FloatVector.fromArray(F, x, xOff + i + 3 * FL), a3);
-        }
         int bound = n - n % FL;
         for (; i < bound; i += FL) {
-            a0 = FloatVector.fromMemorySegment(F, w, byteOff + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            acc = FloatVector.fromMemorySegment(F, w, byteOff + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += w.get(LE_FLOAT, byteOff + 4L * i) * x[xOff + i];
         return s;
     }
@@ -240,7 +264,7 @@ public final class VectorKernels {
             FloatVector wv = bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = wv.fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += Halfs.bf16ToFloat(w.get(LE_SHORT, byteOff + 2L * i)) * x[xOff + i];
         return s;
     }
@@ -262,7 +286,7 @@ public final class VectorKernels {
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             acc = wv.fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += Halfs.f16ToFloat(w.get(LE_SHORT, byteOff + 2L * i)) * x[xOff + i];
         return s;
     }
@@ -281,7 +305,7 @@ public final class VectorKernels {
             }
             acc = sum.fma(FloatVector.broadcast(F, scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc);
     }
 
     /** FL signed bytes at {@code off} as FL floats. */
@@ -309,7 +333,7 @@ public final class VectorKernels {
             }
             acc = sum.fma(FloatVector.broadcast(F, scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc);
     }
 
     /** llama2.c int8 groups may straddle rows, so walk the row group by group; only small exports use this. */
@@ -341,7 +365,7 @@ public final class VectorKernels {
             for (; i < bound; i += FL) {
                 acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = sumLanes(acc);
         }
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;

@@ -24,6 +24,8 @@ public final class ServerMetrics {
     private final LongAdder drafted = new LongAdder();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder targetPasses = new LongAdder();
+    private final LongAdder decodeSteps = new LongAdder();
+    private final LongAdder decodeStepSequences = new LongAdder();
     private final Histogram timeToFirstToken = new Histogram(LATENCY_BOUNDS);
     private final Histogram interTokenLatency = new Histogram(LATENCY_BOUNDS);
     private volatile IntSupplier queueDepth = () -> 0;
@@ -60,6 +62,12 @@ public final class ServerMetrics {
         targetPasses.add(stats.targetPasses);
     }
 
+    /** A scheduler step over {@code sequences} sequences (several when their forward passes were fused). */
+    public void decodeStep(int sequences) {
+        decodeSteps.increment();
+        decodeStepSequences.add(sequences);
+    }
+
     public int activeSequences() { return activeSequences.getAsInt(); }
 
     public String render() {
@@ -76,6 +84,9 @@ public final class ServerMetrics {
         counter(out, "mirrorsd_speculative_drafted_tokens_total", "Draft tokens proposed.", drafted.sum());
         counter(out, "mirrorsd_speculative_accepted_tokens_total", "Draft tokens accepted.", accepted.sum());
         counter(out, "mirrorsd_target_passes_total", "Target model forward passes.", targetPasses.sum());
+        counter(out, "mirrorsd_decode_steps_total", "Decoding steps run by the scheduler.", decodeSteps.sum());
+        counter(out, "mirrorsd_decode_step_sequences_total",
+                "Sequences stepped; divided by the steps, the mean batch of continuous batching.", decodeStepSequences.sum());
         gauge(out, "mirrorsd_queue_depth", "Sequences waiting for a decoding slot.", queueDepth.getAsInt());
         gauge(out, "mirrorsd_active_sequences", "Sequences being decoded.", activeSequences.getAsInt());
         gauge(out, "mirrorsd_kv_caches_open", "KV caches held by the model executors.", openKvCaches.getAsInt());

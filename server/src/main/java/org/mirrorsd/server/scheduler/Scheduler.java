@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -16,11 +17,14 @@ import org.slf4j.LoggerFactory;
  * Decodes sequences on its own worker threads, never on a Netty event loop. At most {@code maxActive}
  * sequences hold a KV cache at a time; up to {@code maxQueue} more wait in FIFO order. Active sequences sit in
  * a ready ring: a worker takes the head, runs one step and puts it back at the tail, so every active request
- * progresses step by step (round-robin) and one long generation cannot starve the others.
+ * progresses step by step (round-robin) and one long generation cannot starve the others. When the head's engine
+ * can fuse steps, the worker takes every ready sequence of that engine with it and steps them as one batch
+ * (continuous batching): sequences join and leave that batch between steps, as they arrive and finish.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
+    private final IntConsumer onStep;
     private final int maxActive;
     private final int maxQueue;
     private final ReentrantLock lock = new ReentrantLock();
@@ -34,6 +38,12 @@ public final class Scheduler implements AutoCloseable {
     private boolean stopped;
 
     public Scheduler(int maxActive, int maxQueue, int workerCount) {
+        this(maxActive, maxQueue, workerCount, sequences -> { });
+    }
+
+    /** @param onStep told the number of sequences of every step a worker runs (more than one when fused) */
+    public Scheduler(int maxActive, int maxQueue, int workerCount, IntConsumer onStep) {
+        this.onStep = onStep;
         if (maxActive < 1 || maxQueue < 0 || workerCount < 1) {
             throw new IllegalArgumentException("maxActive >= 1, maxQueue >= 0 and workers >= 1 required");
         }
@@ -166,36 +176,59 @@ public final class Scheduler implements AutoCloseable {
 
     private void work() {
         while (true) {
-            Sequence s;
+            List<Sequence> group;
             lock.lock();
             try {
                 while (ready.isEmpty() && !stopped) changed.awaitUninterruptibly();
                 if (stopped) return;
-                s = ready.poll();
+                group = takeGroup();
             } finally {
                 lock.unlock();
             }
-            boolean done;
+            boolean[] done;
             try {
-                done = s.runStep();
+                done = group.size() == 1 ? new boolean[] {group.getFirst().runStep()} : Sequence.runTogether(group);
+                onStep.accept(group.size());
             } catch (RuntimeException e) {
-                // Sequence.runStep contains engine failures; this is a listener bug. Drop the sequence, keep serving.
+                // Sequence contains engine failures; this is a listener bug. Drop the sequences, keep serving.
                 log.error("sequence failed outside the engine", e);
-                done = true;
+                done = new boolean[group.size()];
+                java.util.Arrays.fill(done, true);
             }
             lock.lock();
             try {
-                if (done) {
-                    active.remove(s);
-                    promote();
-                } else {
-                    ready.addLast(s);
+                for (int i = 0; i < group.size(); i++) {
+                    if (done[i]) {
+                        active.remove(group.get(i));
+                    } else {
+                        ready.addLast(group.get(i));
+                    }
                 }
+                promote();
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * The head of the ready ring, plus the other ready sequences of its engine when that engine fuses steps:
+     * they are stepped together as one batch (continuous batching). Call with the lock held.
+     */
+    private List<Sequence> takeGroup() {
+        Sequence head = ready.poll();
+        int limit = head.engine().maxFusedSessions();
+        List<Sequence> group = new ArrayList<>(Math.min(limit, ready.size() + 1));
+        group.add(head);
+        for (var it = ready.iterator(); it.hasNext() && group.size() < limit; ) {
+            Sequence s = it.next();
+            if (s.engine() == head.engine()) {
+                group.add(s);
+                it.remove();
+            }
+        }
+        return group;
     }
 
     /** Moves queued sequences into free slots. Call with the lock held. */

@@ -1,5 +1,7 @@
 package org.mirrorsd.server.scheduler;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
@@ -39,16 +41,73 @@ public final class Sequence {
 
     boolean isCancelled() { return cancelled.get() != null; }
 
+    DecodingEngine engine() { return engine; }
+
     /** Runs one step on the calling worker; returns true when the sequence has ended. */
     boolean runStep() {
+        if (!ready()) return true;
+        StepResult step;
+        try {
+            step = session.step();
+        } catch (RuntimeException | Error e) {
+            end(EndCause.ERROR, FinishReason.CANCELLED, e);
+            return true;
+        }
+        return deliver(step);
+    }
+
+    /**
+     * Runs one step of each sequence (all of one engine) with their forward passes fused (continuous batching).
+     * Returns, for each, whether it has ended. A failure of the fused step ends every sequence in it.
+     */
+    static boolean[] runTogether(List<Sequence> group) {
+        boolean[] ended = new boolean[group.size()];
+        List<Integer> live = new ArrayList<>(group.size());
+        List<DecodingSession> sessions = new ArrayList<>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            Sequence s = group.get(i);
+            if (s.ready()) {
+                live.add(i);
+                sessions.add(s.session);
+            } else {
+                ended[i] = true;
+            }
+        }
+        if (live.isEmpty()) return ended;
+        List<StepResult> steps;
+        try {
+            steps = group.get(live.getFirst()).engine.stepTogether(sessions);
+        } catch (RuntimeException | Error e) {
+            for (int i : live) {
+                group.get(i).end(EndCause.ERROR, FinishReason.CANCELLED, e);
+                ended[i] = true;
+            }
+            return ended;
+        }
+        for (int j = 0; j < live.size(); j++) ended[live.get(j)] = group.get(live.get(j)).deliver(steps.get(j));
+        return ended;
+    }
+
+    /** Ends a cancelled sequence, opens the session on the first step: true when there is a step to run. */
+    private boolean ready() {
         EndCause cause = cancelled.get();
         if (cause != null) {
             end(cause, FinishReason.CANCELLED, null);
-            return true;
+            return false;
         }
+        if (session != null) return true;
         try {
-            if (session == null) session = engine.open(request);
-            StepResult step = session.step();
+            session = engine.open(request);
+            return true;
+        } catch (RuntimeException | Error e) {
+            end(EndCause.ERROR, FinishReason.CANCELLED, e);
+            return false;
+        }
+    }
+
+    /** Hands a step's tokens to the listener; returns true when the sequence has now ended. */
+    private boolean deliver(StepResult step) {
+        try {
             recordLatency(step);
             if (!listener.onStep(step)) {
                 end(EndCause.STOPPED, FinishReason.STOP, null);
