@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * sequences hold a KV cache at a time; up to {@code maxQueue} more wait in FIFO order. Active sequences sit in
  * a ready ring: a worker takes the head, runs one step and puts it back at the tail, so every active request
  * progresses step by step (round-robin) and one long generation cannot starve the others. When the head's engine
- * can fuse steps, the worker takes every ready sequence of that engine with it and steps them as one batch
- * (continuous batching): sequences join and leave that batch between steps, as they arrive and finish.
+ * can fuse steps, the worker takes its share of the ready sequences of that engine (all of them when it is the
+ * only worker) and steps them as one batch (continuous batching): sequences join and leave batches between
+ * steps, as they arrive and finish.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -219,6 +220,12 @@ public final class Scheduler implements AutoCloseable {
     private List<Sequence> takeGroup() {
         Sequence head = ready.poll();
         int limit = head.engine().maxFusedSessions();
+        if (limit > 1) {
+            // A fair share, so every worker (each with its executor threads) gets a batch to run.
+            int sameEngine = 1;
+            for (Sequence s : ready) if (s.engine() == head.engine()) sameEngine++;
+            limit = Math.min(limit, (sameEngine + workers.size() - 1) / workers.size());
+        }
         List<Sequence> group = new ArrayList<>(Math.min(limit, ready.size() + 1));
         group.add(head);
         for (var it = ready.iterator(); it.hasNext() && group.size() < limit; ) {
