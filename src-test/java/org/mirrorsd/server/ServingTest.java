@@ -75,16 +75,18 @@ class ServingTest {
 
     @Test
     void concurrentSequencesShareForwardPasses() throws Exception {
-        double steps = server.metric("mirrorsd_decode_steps_total");
-        double stepped = server.metric("mirrorsd_decode_step_sequences_total");
-        try (Socket s = openStream(LONG)) {
-            // Its 16 choices fill the 4 slots: the AR engine steps them as one batch (continuous batching).
-            Thread.sleep(100);
+        // Executor threads = cores, so the server runs one decode worker, which fuses every ready sequence.
+        String threads = String.valueOf(Runtime.getRuntime().availableProcessors());
+        try (TestServer one = TestServer.start("--set", "devices.cpu_threads=" + threads,
+                "--set", "server.max_concurrent_sequences=4")) {
+            var r = one.post("/v1/completions", "{\"prompt\":\"Once\",\"max_tokens\":100,\"ignore_eos\":true,\"n\":8}");
+            assertEquals(200, r.statusCode(), r.body());
+            double steps = one.metric("mirrorsd_decode_steps_total");
+            double stepped = one.metric("mirrorsd_decode_step_sequences_total");
+            // 8 choices through 4 slots: every step runs the active ones as one batch (continuous batching).
+            assertEquals(800, stepped, 8, "one step per token, and a last empty one per choice");
+            assertTrue(stepped / steps > 3, "mean sequences per step " + stepped / steps + " over " + steps);
         }
-        awaitIdle();
-        steps = server.metric("mirrorsd_decode_steps_total") - steps;
-        stepped = server.metric("mirrorsd_decode_step_sequences_total") - stepped;
-        assertTrue(steps > 0 && stepped / steps > 2, "mean sequences per step " + stepped / steps + " over " + steps);
     }
 
     @Test
