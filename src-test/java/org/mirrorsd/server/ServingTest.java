@@ -102,6 +102,14 @@ class ServingTest {
         assertEquals("model", m.get("object").asText());
         assertTrue(m.has("created") && m.has("owned_by"));
 
+        HttpResponse<String> one = server.get("/v1/models/" + TestServer.MODEL_ID);
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals(m, TestServer.parse(one.body()), "the same object as in the list");
+        var missing = ErrorsTest.error(server.get("/v1/models/gpt-4"), 404);
+        assertEquals("model_not_found", missing.get("code").asText());
+        assertEquals("model", missing.get("param").asText());
+        assertEquals(405, server.post("/v1/models/" + TestServer.MODEL_ID, "{}").statusCode());
+
         server.post("/v1/completions", "{\"prompt\":\"Hi\",\"max_tokens\":3}");
         HttpResponse<String> metrics = server.get("/metrics");
         assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain"));

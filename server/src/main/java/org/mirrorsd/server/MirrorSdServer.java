@@ -43,10 +43,12 @@ public final class MirrorSdServer implements AutoCloseable {
         this.config = config;
         this.decorate = decorate;
         CompletionHandler completions = new CompletionHandler(state);
+        ModelsEndpoint models = new ModelsEndpoint(state);
         Router router = new Router()
                 .route(HttpMethod.POST, Paths.CHAT, (ch, r) -> completions.handle(ch, r, ApiKind.CHAT))
                 .route(HttpMethod.POST, Paths.COMPLETIONS, (ch, r) -> completions.handle(ch, r, ApiKind.TEXT))
-                .route(HttpMethod.GET, Paths.MODELS, new ModelsEndpoint(state))
+                .route(HttpMethod.GET, Paths.MODELS, models)
+                .routePrefix(HttpMethod.GET, Paths.MODEL_PREFIX, models)
                 .route(HttpMethod.GET, Paths.HEALTH, new HealthEndpoint(state))
                 .route(HttpMethod.GET, Paths.METRICS, new MetricsEndpoint(state.metrics()));
         this.http = new HttpServer(config.server(), state.metrics(), router);

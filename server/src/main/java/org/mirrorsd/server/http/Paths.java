@@ -8,6 +8,9 @@ public final class Paths {
     public static final String CHAT = "/v1/chat/completions";
     public static final String COMPLETIONS = "/v1/completions";
     public static final String MODELS = "/v1/models";
+    /** {@code /v1/models/{id}}: one model; everything after the slash is the id. */
+    public static final String MODEL_PREFIX = MODELS + "/";
+    private static final String MODEL_LABEL = MODELS + "/{id}";
     public static final String HEALTH = "/health";
     public static final String METRICS = "/metrics";
     private static final Set<String> KNOWN = Set.of(CHAT, COMPLETIONS, MODELS, HEALTH, METRICS);
@@ -22,7 +25,8 @@ public final class Paths {
 
     /** A bounded label: unknown paths share one, so clients cannot blow up the metric's cardinality. */
     public static String label(String path) {
-        return KNOWN.contains(path) ? path : "other";
+        if (KNOWN.contains(path)) return path;
+        return path.startsWith(MODEL_PREFIX) ? MODEL_LABEL : "other";
     }
 
     /** Paths behind the API key; health and metrics stay open for probes and scrapers. */

@@ -26,10 +26,27 @@ import org.slf4j.LoggerFactory;
 public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private final Map<String, Map<HttpMethod, Endpoint>> routes = new LinkedHashMap<>();
+    /** Routes for every path under a prefix (e.g. {@code /v1/models/} for {@code /v1/models/{id}}). */
+    private final Map<String, Map<HttpMethod, Endpoint>> prefixRoutes = new LinkedHashMap<>();
 
     public Router route(HttpMethod method, String path, Endpoint endpoint) {
         routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, endpoint);
         return this;
+    }
+
+    /** Routes every path that starts with {@code prefix} (and goes on after it) to {@code endpoint}. */
+    public Router routePrefix(HttpMethod method, String prefix, Endpoint endpoint) {
+        prefixRoutes.computeIfAbsent(prefix, p -> new LinkedHashMap<>()).put(method, endpoint);
+        return this;
+    }
+
+    private Map<HttpMethod, Endpoint> find(String path) {
+        Map<HttpMethod, Endpoint> exact = routes.get(path);
+        if (exact != null) return exact;
+        for (var e : prefixRoutes.entrySet()) {
+            if (path.length() > e.getKey().length() && path.startsWith(e.getKey())) return e.getValue();
+        }
+        return null;
     }
 
     @Override
@@ -45,7 +62,7 @@ public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
                 throw ApiError.httpVersionNotSupported(request.protocolVersion().text());
             }
             String path = Paths.of(request.uri());
-            Map<HttpMethod, Endpoint> byMethod = routes.get(path);
+            Map<HttpMethod, Endpoint> byMethod = find(path);
             if (byMethod == null) throw ApiError.notFound("Unknown path " + path + ".", "unknown_url");
             Endpoint endpoint = byMethod.get(request.method());
             if (endpoint == null) {
