@@ -79,17 +79,18 @@ public final class SequenceRunner implements AutoCloseable {
     }
 
     /**
-     * Adds this sequence's next token as one row of a batch shared with other sequences (continuous batching);
-     * after the shared pass, {@link #takeLogits} hands this sequence its row.
+     * Adds this sequence's next {@code n} tokens as rows of a batch shared with other sequences (continuous
+     * batching); after the shared pass, {@link #takeLogits} hands this sequence its rows.
      */
-    public void joinBatch(ForwardBatch shared, int token) {
-        if (cache.length() + 1 > cache.capacity()) throw new ContextOverflowException(cache.length() + 1, cache.capacity());
-        shared.add(token, cache, cache.length());
+    public void joinBatch(ForwardBatch shared, int[] tokens, int n) {
+        if (cache.length() + n > cache.capacity()) throw new ContextOverflowException(cache.length() + n, cache.capacity());
+        if (n > batch.capacity()) throw new IllegalArgumentException(n + " rows, at most " + batch.capacity() + " per call");
+        shared.addSequence(tokens, 0, n, cache, cache.length());
     }
 
-    /** Takes row {@code row} of a shared pass's logits as this sequence's latest logits (row 0). */
-    public void takeLogits(float[] shared, int row) {
-        System.arraycopy(shared, row * vocab, logits, 0, vocab);
+    /** Takes {@code n} rows of a shared pass's logits, from {@code firstRow}, as this sequence's latest logits. */
+    public void takeLogits(float[] shared, int firstRow, int n) {
+        System.arraycopy(shared, firstRow * vocab, logits, 0, n * vocab);
     }
 
     /** Hidden states of the rows of the last call (row-major, {@code dim} floats each). */

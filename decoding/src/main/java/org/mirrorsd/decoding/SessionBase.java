@@ -66,17 +66,18 @@ public abstract class SessionBase implements DecodingSession {
 
     @Override
     public final StepResult step() {
-        if (!beginStep()) return StepResult.EMPTY;
+        if (!begin()) return StepResult.EMPTY;
         decode();
-        return endStep();
+        return end();
     }
 
     /**
      * Opens a step, prefilling the prompt on the first: false when the session has finished and there is nothing
-     * to do. {@link #step} is {@code beginStep}, {@link #decode}, {@link #endStep}; an engine that runs the
-     * forward passes of several sessions as one batch calls the two ends itself around its fused middle.
+     * to do. {@link #step} is {@code begin}, {@link #decode}, {@link #end}; an engine that runs the forward passes
+     * of several sessions as one batch calls the two ends itself around its fused middle
+     * ({@link FusedSteps}). Not for callers that only decode: they call {@link #step}.
      */
-    protected final boolean beginStep() {
+    public final boolean begin() {
         if (closed) throw new IllegalStateException("session is closed");
         if (finish != null) return false;
         stepStartNanos = System.nanoTime();
@@ -90,8 +91,8 @@ public abstract class SessionBase implements DecodingSession {
         return true;
     }
 
-    /** Closes a step opened by {@link #beginStep}: the tokens it committed. */
-    protected final StepResult endStep() {
+    /** Closes a step opened by {@link #begin}: the tokens it committed. */
+    public final StepResult end() {
         stats.totalNanos += System.nanoTime() - stepStartNanos;
         return collectStep();
     }

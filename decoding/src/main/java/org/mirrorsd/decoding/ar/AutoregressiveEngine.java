@@ -1,15 +1,14 @@
 package org.mirrorsd.decoding.ar;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
+import org.mirrorsd.decoding.FusedForward;
+import org.mirrorsd.decoding.FusedSteps;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.decoding.SessionBase;
 import org.mirrorsd.decoding.StepResult;
-import org.mirrorsd.devices.ForwardBatch;
 import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LlamaConfig;
 
@@ -24,11 +23,11 @@ public final class AutoregressiveEngine implements DecodingEngine {
     /** Most sessions fused into one pass; the server's concurrency limit usually caps it first. */
     public static final int MAX_FUSED = 32;
     private final LayerExecutor target;
-    /** Batches and logits buffers of finished fused passes, reused (several workers may fuse at once). */
-    private final ConcurrentLinkedQueue<FusedBuffers> idleBuffers = new ConcurrentLinkedQueue<>();
+    private final FusedForward fused;
 
     public AutoregressiveEngine(LayerExecutor target) {
         this.target = target;
+        this.fused = new FusedForward(target);
     }
 
     @Override
@@ -47,70 +46,15 @@ public final class AutoregressiveEngine implements DecodingEngine {
 
     @Override
     public List<StepResult> stepTogether(List<? extends DecodingSession> sessions) {
-        if (sessions.size() > MAX_FUSED) {
-            throw new IllegalArgumentException(sessions.size() + " sessions, at most " + MAX_FUSED + " fuse");
-        }
-        List<Session> ours = new ArrayList<>(sessions.size());
-        for (DecodingSession s : sessions) {
-            if (!(s instanceof Session own) || own.engine() != this) {
-                throw new IllegalArgumentException("a session of another engine cannot join this one's batch");
-            }
-            ours.add(own);
-        }
-        // Each session picks its next token from the logits it holds (the first step prefills them) ...
-        boolean[] began = new boolean[ours.size()];
-        List<Session> feeding = new ArrayList<>(ours.size());
-        int[] tokens = new int[ours.size()];
-        for (int i = 0; i < ours.size(); i++) {
-            Session s = ours.get(i);
-            began[i] = s.begin();
-            if (!began[i]) continue;
-            int token = s.pick();
-            if (token >= 0) {
-                tokens[feeding.size()] = token;
-                feeding.add(s);
-            }
-        }
-        // ... then one pass feeds all those tokens back ...
-        if (!feeding.isEmpty()) forwardTogether(feeding, tokens);
-        // ... and each session closes its step.
-        List<StepResult> results = new ArrayList<>(ours.size());
-        for (int i = 0; i < ours.size(); i++) results.add(began[i] ? ours.get(i).end() : StepResult.EMPTY);
-        return results;
-    }
-
-    private void forwardTogether(List<Session> sessions, int[] tokens) {
-        FusedBuffers buffers = idleBuffers.poll();
-        if (buffers == null) {
-            buffers = new FusedBuffers(target.newBatch(MAX_FUSED), new float[MAX_FUSED * target.config().vocabSize()]);
-        }
-        try {
-            long t0 = System.nanoTime();
-            ForwardBatch batch = buffers.batch();
-            batch.clear();
-            for (int i = 0; i < sessions.size(); i++) sessions.get(i).runner.joinBatch(batch, tokens[i]);
-            target.embed(batch);
-            target.runLayers(0, target.config().layers(), batch);
-            target.logits(batch, buffers.logits());
-            long elapsed = System.nanoTime() - t0;
-            for (int i = 0; i < sessions.size(); i++) {
-                Session s = sessions.get(i);
-                s.runner.takeLogits(buffers.logits(), i);
-                s.passDone(elapsed);
-            }
-        } finally {
-            buffers.batch().clear();
-            idleBuffers.add(buffers);
-        }
+        return FusedSteps.step(FusedSteps.ours(sessions, Session.class, s -> s.engine() == this, MAX_FUSED), fused);
     }
 
     @Override
     public void close() {}
 
-    private record FusedBuffers(ForwardBatch batch, float[] logits) {}
-
-    private final class Session extends SessionBase {
+    private final class Session extends SessionBase implements FusedSteps.Participant {
         private final SequenceRunner runner;
+        private final int[] window = new int[1];
 
         Session(GenerationRequest request) {
             super(request, target.config().vocabSize(), target.config().contextLength());
@@ -126,28 +70,33 @@ public final class AutoregressiveEngine implements DecodingEngine {
 
         @Override
         protected void decode() {
-            int token = pick();
-            if (token < 0) return;
+            if (prepare() == 0) return;
             long t0 = System.nanoTime();
-            runner.forward(new int[] {token}, 0, 1);
-            passDone(System.nanoTime() - t0);
+            runner.forward(window, 0, 1);
+            complete(System.nanoTime() - t0);
         }
 
-        /** Chooses and commits the next token; returns it when it must be fed back, -1 when the session is done. */
-        int pick() {
+        /** Chooses and commits the next token; it is fed back unless the session is now done. */
+        @Override
+        public int prepare() {
             float[] logits = runner.logits();
             int token = choose(logits, 0);
-            return commit(token, logits, 0) ? token : -1;
+            if (!commit(token, logits, 0)) return 0;
+            window[0] = token;
+            return 1;
         }
 
-        void passDone(long nanos) {
+        @Override
+        public void complete(long passNanos) {
             stats.targetPasses++;
-            stats.targetSuffixNanos += nanos;
+            stats.targetSuffixNanos += passNanos;
         }
 
-        boolean begin() { return beginStep(); }
+        @Override
+        public int[] window() { return window; }
 
-        StepResult end() { return endStep(); }
+        @Override
+        public SequenceRunner runner() { return runner; }
 
         @Override
         protected void release() {

@@ -1,10 +1,14 @@
 package org.mirrorsd.decoding.spec;
 
+import java.util.List;
 import java.util.function.Function;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
+import org.mirrorsd.decoding.FusedForward;
+import org.mirrorsd.decoding.FusedSteps;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.SequenceRunner;
+import org.mirrorsd.decoding.StepResult;
 import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LlamaConfig;
 
@@ -12,12 +16,16 @@ import org.mirrorsd.models.LlamaConfig;
  * Classic speculative decoding: a proposer drafts γ tokens, the target scores the window in one batched
  * pass, the verifier accepts a prefix and adds the target's own token. Serial: draft, then target.
  * With a {@link DraftModelProposer} this is draft-model SD ("sd"); with an {@link NgramProposer}, "ngram".
+ * Sessions stepped together draft each on their own and share one target pass for all their windows.
  */
 public final class SpeculativeEngine implements DecodingEngine {
+    /** Most sessions whose verification passes fuse into one; the server's concurrency limit usually caps it first. */
+    public static final int MAX_FUSED = 32;
     private final String method;
     private final LayerExecutor target;
     private final SpecOptions options;
     private final Function<Session, Proposer> proposers;
+    private final FusedForward fused;
 
     private SpeculativeEngine(String method, LayerExecutor target, SpecOptions options,
                               Function<Session, Proposer> proposers) {
@@ -25,6 +33,7 @@ public final class SpeculativeEngine implements DecodingEngine {
         this.target = target;
         this.options = options;
         this.proposers = proposers;
+        this.fused = new FusedForward(target);
     }
 
     public static SpeculativeEngine withDraftModel(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
@@ -64,12 +73,22 @@ public final class SpeculativeEngine implements DecodingEngine {
     }
 
     @Override
+    public int maxFusedSessions() { return MAX_FUSED; }
+
+    /** Drafts are made per session; the target's verification passes of all the windows are fused into one. */
+    @Override
+    public List<StepResult> stepTogether(List<? extends DecodingSession> sessions) {
+        return FusedSteps.step(FusedSteps.ours(sessions, Session.class, s -> s.engine() == this, MAX_FUSED), fused);
+    }
+
+    @Override
     public void close() {}
 
-    final class Session extends SpeculativeSessionBase {
+    final class Session extends SpeculativeSessionBase implements FusedSteps.Participant {
         private final SequenceRunner runner;
         private final Proposer proposer;
         private final int[] window;
+        private Draft draft;
 
         Session(GenerationRequest request) {
             super(request, target.config().vocabSize(), target.config().contextLength());
@@ -77,6 +96,8 @@ public final class SpeculativeEngine implements DecodingEngine {
             this.proposer = proposers.apply(this);
             this.window = new int[options.gamma() + 1];
         }
+
+        SpeculativeEngine engine() { return SpeculativeEngine.this; }
 
         org.mirrorsd.decoding.sampling.SamplingParams sampling() { return sampling; }
 
@@ -90,21 +111,39 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         @Override
         protected void decode() {
+            int rows = prepare();
+            long t0 = System.nanoTime();
+            runner.forward(window, 0, rows);
+            complete(System.nanoTime() - t0);
+        }
+
+        /** Drafts up to γ tokens: the window is the last committed token and the draft. */
+        @Override
+        public int prepare() {
             int n = Math.min(options.gamma(), remainingBudget() - 1);
             long t0 = System.nanoTime();
-            Draft draft = n > 0 ? proposer.propose(sequence, sequenceLength, n) : Draft.EMPTY;
-            long t1 = System.nanoTime();
+            draft = n > 0 ? proposer.propose(sequence, sequenceLength, n) : Draft.EMPTY;
+            stats.draftNanos += System.nanoTime() - t0;
             window[0] = lastToken();
             System.arraycopy(draft.tokens(), 0, window, 1, draft.size());
-            runner.forward(window, 0, draft.size() + 1);
+            return draft.size() + 1;
+        }
+
+        /** The target scored the window: accept a prefix of the draft, roll back the rest. */
+        @Override
+        public void complete(long passNanos) {
             stats.targetPasses++;
-            long t2 = System.nanoTime();
+            stats.targetSuffixNanos += passNanos;
             verifyAndCommit(draft.tokens(), draft.size(), runner.logits(), draft.probs());
             runner.truncate(sequenceLength - 1);
             proposer.rollback(sequenceLength);
-            stats.draftNanos += t1 - t0;
-            stats.targetSuffixNanos += t2 - t1;
         }
+
+        @Override
+        public int[] window() { return window; }
+
+        @Override
+        public SequenceRunner runner() { return runner; }
 
         @Override
         protected void release() {

@@ -1,4 +1,4 @@
-package org.mirrorsd.decoding.ar;
+package org.mirrorsd.decoding;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,18 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.mirrorsd.decoding.DecodingSession;
-import org.mirrorsd.decoding.GenerationRequest;
-import org.mirrorsd.decoding.StepResult;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mirrorsd.decoding.ar.AutoregressiveEngine;
 import org.mirrorsd.decoding.sampling.SamplingParams;
+import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.spec.SpeculativeEngine;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.testing.FailingExecutor;
 import org.mirrorsd.testing.GreedyFixtures;
 import org.mirrorsd.testing.Models;
 
 /**
- * Sessions stepped together, their next tokens in one batch, decode exactly as each would alone: the same
+ * Sessions stepped together, their next tokens (or speculative windows) in one batch, decode exactly as each
+ * would alone, for AR, draft-model SD and n-gram SD: the same
  * tokens and the same log-probabilities to the bit, greedy and sampled, while sessions join late and finish
  * early. A device failure in the fused pass fails that step and leaks nothing.
  */
@@ -52,7 +57,7 @@ class ContinuousBatchingTest {
         return out;
     }
 
-    private static Trace alone(AutoregressiveEngine engine, GenerationRequest request) {
+    private static Trace alone(DecodingEngine engine, GenerationRequest request) {
         Trace t = new Trace();
         try (DecodingSession s = engine.open(request)) {
             while (!s.finished()) t.add(s.step());
@@ -60,10 +65,17 @@ class ContinuousBatchingTest {
         return t;
     }
 
-    @Test
-    void fusedStepsEqualSeparateDecodingBitForBit() {
-        CpuExecutor cpu = Models.cpu(MODEL);
-        AutoregressiveEngine engine = new AutoregressiveEngine(cpu);
+    static Stream<Arguments> engines() {
+        var options = SpecOptions.defaults().withGamma(4);
+        return Stream.of(
+                Arguments.of("ar", new AutoregressiveEngine(Models.cpu(MODEL))),
+                Arguments.of("sd", SpeculativeEngine.withDraftModel(Models.cpu("llama2xs-280K.bin"), Models.cpu(MODEL), options)),
+                Arguments.of("ngram", SpeculativeEngine.withNgrams(Models.cpu(MODEL), options)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void fusedStepsEqualSeparateDecodingBitForBit(String method, DecodingEngine engine) {
         List<GenerationRequest> requests = requests();
         List<Trace> expected = requests.stream().map(r -> alone(engine, r)).toList();
 
@@ -87,10 +99,7 @@ class ContinuousBatchingTest {
             if (live.isEmpty() && sessions.size() == requests.size()) break;
             maxBatch = Math.max(maxBatch, live.size());
             List<StepResult> results = engine.stepTogether(live);
-            for (int i = 0; i < live.size(); i++) {
-                assertTrue(results.get(i).size() <= 1, "one token per session and step");
-                liveTraces.get(i).add(results.get(i));
-            }
+            for (int i = 0; i < live.size(); i++) liveTraces.get(i).add(results.get(i));
         }
         sessions.forEach(DecodingSession::close);
         assertTrue(maxBatch >= 4, "sessions were really fused: at most " + maxBatch);
@@ -98,7 +107,8 @@ class ContinuousBatchingTest {
             assertEquals(expected.get(i).tokens(), actual.get(i).tokens(), "tokens of request " + i);
             assertEquals(expected.get(i).logprobBits(), actual.get(i).logprobBits(), "log-probabilities of request " + i);
         }
-        assertEquals(0, cpu.openCaches());
+        assertEquals(0, Models.cpu(MODEL).openCaches());
+        assertEquals(0, Models.cpu("llama2xs-280K.bin").openCaches());
     }
 
     @Test
