@@ -139,8 +139,9 @@ final class BenchCommand implements Main.Command {
             for (String m : engines.keySet()) {
                 double speed = tokens.get(m) / (nanos.get(m) / 1e9);
                 DecodingStats s = totals.get(m);
-                System.out.printf("| %s | %.1f | %.2fx | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |%n", m, speed,
-                        speed / arSpeed, s.meanAcceptedLength(), s.acceptanceRate(), s.branchHitRate(),
+                String speedup = Double.isNaN(arSpeed) ? "–" : String.format("%.2fx", speed / arSpeed);
+                System.out.printf("| %s | %.1f | %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f |%n", m, speed,
+                        speedup, s.meanAcceptedLength(), s.acceptanceRate(), s.branchHitRate(),
                         s.targetPrefixNanos / 1e6, s.targetSuffixNanos / 1e6, s.draftNanos / 1e6, s.waitNanos / 1e6);
             }
             if (te instanceof CudaExecutor cuda) {
