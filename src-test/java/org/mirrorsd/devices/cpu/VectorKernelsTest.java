@@ -41,8 +41,8 @@ class VectorKernelsTest {
     }
 
     private void assertMatchesScalar(Tensor t) {
-        // The batched path (4 activation rows per weight-row pass, plus a remainder) against per-row scalar dots.
-        int rows = 7;
+        // The batched paths (8 and 4 activation rows per weight-row pass, plus a remainder) against scalar dots.
+        int rows = 13;
         float[] in = randomVector(rows * t.cols());
         float[] out = new float[rows * t.rows()];
         for (int row = 0; row < t.rows(); row++) VectorKernels.matvecRows(t, row, in, t.cols(), rows, out, t.rows());
