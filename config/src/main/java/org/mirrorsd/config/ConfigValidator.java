@@ -68,6 +68,9 @@ final class ConfigValidator {
         if (decoding.maxBranches() != null) {
             atLeast("decoding.max_branches", decoding.maxBranches(), 1);
         }
+        if (decoding.speculativeMaxSequences() != null) {
+            atLeast("decoding.speculative_max_sequences", decoding.speculativeMaxSequences(), 1);
+        }
         atLeast("decoding.ngram_min", decoding.ngramMin(), 1);
         if (decoding.ngramMax() < decoding.ngramMin()) {
             problems.add("decoding.ngram_max: must be >= decoding.ngram_min (" + decoding.ngramMin()

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param ngramMin    shortest n-gram matched by the ngram method
  * @param ngramMax    longest n-gram matched by the ngram method
  * @param calibration calibration file for early-exit heads; {@code null} = none
+ * @param speculativeMaxSequences sd and ngram draft only while at most this many of their sequences are being
+ *                    decoded, and decode plainly (still losslessly) above it; {@code null} = always draft
  */
 public record DecodingConfig(
         DecodingMethod method,
@@ -22,10 +24,11 @@ public record DecodingConfig(
         Integer maxBranches,
         int ngramMin,
         int ngramMax,
-        Path calibration) {
+        Path calibration,
+        Integer speculativeMaxSequences) {
 
     public static DecodingConfig defaults() {
-        return new DecodingConfig(DecodingMethod.AR, 7, 8, null, null, 1, 3, null);
+        return new DecodingConfig(DecodingMethod.AR, 7, 8, null, null, 1, 3, null, null);
     }
 
     /** The exit layer to use once the model's layer count is known. */

@@ -20,7 +20,8 @@ public final class EngineSet {
     public static Map<String, DecodingEngine> build(LoadedModels models, DecodingConfig config) {
         SpecOptions options = new SpecOptions(config.gamma(), config.kappa(),
                 config.exitLayer() == null ? -1 : config.exitLayer(),
-                config.maxBranches() == null ? 0 : config.maxBranches(), config.ngramMin(), config.ngramMax());
+                config.maxBranches() == null ? 0 : config.maxBranches(), config.ngramMin(), config.ngramMax(),
+                config.speculativeMaxSequences() == null ? 0 : config.speculativeMaxSequences());
         Calibration calibration = null;
         if (config.calibration() != null) {
             try {

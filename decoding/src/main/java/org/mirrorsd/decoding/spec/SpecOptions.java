@@ -9,17 +9,28 @@ package org.mirrorsd.decoding.spec;
  * @param maxBranches Mirror-SD: most branch rollouts per step, most probable first (0 = all κ(γ+1))
  * @param ngramMin    n-gram proposer: shortest suffix to look up
  * @param ngramMax    n-gram proposer: longest suffix to look up
+ * @param maxSpeculativeSequences sd and ngram draft only while at most this many of their sequences are open;
+ *                    above that they decode plainly, which under load (sequences batched together) is faster
+ *                    (0 = always draft)
  */
-public record SpecOptions(int gamma, int kappa, int exitLayer, int maxBranches, int ngramMin, int ngramMax) {
+public record SpecOptions(int gamma, int kappa, int exitLayer, int maxBranches, int ngramMin, int ngramMax,
+                          int maxSpeculativeSequences) {
     public SpecOptions {
         if (gamma < 1 || gamma > 32) throw new IllegalArgumentException("gamma must be in 1..32, got " + gamma);
         if (kappa < 1 || kappa > 64) throw new IllegalArgumentException("kappa must be in 1..64, got " + kappa);
         if (maxBranches < 0) throw new IllegalArgumentException("max_branches must be >= 0, got " + maxBranches);
+        if (maxSpeculativeSequences < 0) {
+            throw new IllegalArgumentException("speculative_max_sequences must be >= 0, got " + maxSpeculativeSequences);
+        }
+    }
+
+    public SpecOptions(int gamma, int kappa, int exitLayer, int maxBranches, int ngramMin, int ngramMax) {
+        this(gamma, kappa, exitLayer, maxBranches, ngramMin, ngramMax, 0);
     }
 
     /** The paper's settings: γ = 7, κ = 8, ℓₑ = L/2, all branches. */
     public static SpecOptions defaults() {
-        return new SpecOptions(7, 8, -1, 0, 1, 3);
+        return new SpecOptions(7, 8, -1, 0, 1, 3, 0);
     }
 
     public int exitLayerFor(int layers) {
@@ -30,11 +41,23 @@ public record SpecOptions(int gamma, int kappa, int exitLayer, int maxBranches, 
         return e;
     }
 
-    public SpecOptions withGamma(int g) { return new SpecOptions(g, kappa, exitLayer, maxBranches, ngramMin, ngramMax); }
+    public SpecOptions withGamma(int g) {
+        return new SpecOptions(g, kappa, exitLayer, maxBranches, ngramMin, ngramMax, maxSpeculativeSequences);
+    }
 
-    public SpecOptions withKappa(int k) { return new SpecOptions(gamma, k, exitLayer, maxBranches, ngramMin, ngramMax); }
+    public SpecOptions withKappa(int k) {
+        return new SpecOptions(gamma, k, exitLayer, maxBranches, ngramMin, ngramMax, maxSpeculativeSequences);
+    }
 
-    public SpecOptions withExitLayer(int e) { return new SpecOptions(gamma, kappa, e, maxBranches, ngramMin, ngramMax); }
+    public SpecOptions withExitLayer(int e) {
+        return new SpecOptions(gamma, kappa, e, maxBranches, ngramMin, ngramMax, maxSpeculativeSequences);
+    }
 
-    public SpecOptions withMaxBranches(int b) { return new SpecOptions(gamma, kappa, exitLayer, b, ngramMin, ngramMax); }
+    public SpecOptions withMaxBranches(int b) {
+        return new SpecOptions(gamma, kappa, exitLayer, b, ngramMin, ngramMax, maxSpeculativeSequences);
+    }
+
+    public SpecOptions withMaxSpeculativeSequences(int n) {
+        return new SpecOptions(gamma, kappa, exitLayer, maxBranches, ngramMin, ngramMax, n);
+    }
 }

@@ -1,6 +1,7 @@
 package org.mirrorsd.decoding.spec;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
@@ -26,6 +27,8 @@ public final class SpeculativeEngine implements DecodingEngine {
     private final SpecOptions options;
     private final Function<Session, Proposer> proposers;
     private final FusedForward fused;
+    /** Sessions open now: above {@link SpecOptions#maxSpeculativeSequences} they decode without drafts. */
+    private final AtomicInteger openSessions = new AtomicInteger();
 
     private SpeculativeEngine(String method, LayerExecutor target, SpecOptions options,
                               Function<Session, Proposer> proposers) {
@@ -95,6 +98,7 @@ public final class SpeculativeEngine implements DecodingEngine {
             this.runner = new SequenceRunner(target, target.config().contextLength(), Math.max(64, options.gamma() + 1));
             this.proposer = proposers.apply(this);
             this.window = new int[options.gamma() + 1];
+            openSessions.incrementAndGet();
         }
 
         SpeculativeEngine engine() { return SpeculativeEngine.this; }
@@ -120,13 +124,23 @@ public final class SpeculativeEngine implements DecodingEngine {
         /** Drafts up to γ tokens: the window is the last committed token and the draft. */
         @Override
         public int prepare() {
-            int n = Math.min(options.gamma(), remainingBudget() - 1);
+            int n = drafting() ? Math.min(options.gamma(), remainingBudget() - 1) : 0;
             long t0 = System.nanoTime();
             draft = n > 0 ? proposer.propose(sequence, sequenceLength, n) : Draft.EMPTY;
             stats.draftNanos += System.nanoTime() - t0;
             window[0] = lastToken();
             System.arraycopy(draft.tokens(), 0, window, 1, draft.size());
             return draft.size() + 1;
+        }
+
+        /**
+         * Under load (more sessions open than {@link SpecOptions#maxSpeculativeSequences}) the target's passes
+         * are shared by many sequences and drafting costs more than it saves: the step is a plain one, still
+         * verified like any other (an empty draft), and the draft model catches up when drafting resumes.
+         */
+        private boolean drafting() {
+            int max = options.maxSpeculativeSequences();
+            return max == 0 || openSessions.get() <= max;
         }
 
         /** The target scored the window: accept a prefix of the draft, roll back the rest. */
@@ -147,6 +161,7 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         @Override
         protected void release() {
+            openSessions.decrementAndGet();
             proposer.close();
             runner.close();
         }

@@ -1,0 +1,67 @@
+package org.mirrorsd.decoding.spec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mirrorsd.decoding.DecodingEngine;
+import org.mirrorsd.decoding.DecodingSession;
+import org.mirrorsd.decoding.GenerationRequest;
+import org.mirrorsd.decoding.GreedyOracle;
+import org.mirrorsd.decoding.StepResult;
+import org.mirrorsd.decoding.ar.AutoregressiveEngine;
+import org.mirrorsd.testing.GreedyFixtures;
+import org.mirrorsd.testing.Models;
+
+/**
+ * With more sessions open than {@code speculative_max_sequences}, draft-model SD stops drafting and decodes
+ * plainly (still the target's own tokens); once the load drops it drafts again.
+ */
+class SpeculationUnderLoadTest {
+    private static final String TARGET = "llama2xs-280K.bin";
+    private static final String DRAFT = "stories260K.bin";
+
+    @Test
+    void aboveTheLimitSessionsDecodePlainlyAndStayLossless() {
+        DecodingEngine sd = SpeculativeEngine.withDraftModel(Models.cpu(TARGET), Models.cpu(DRAFT),
+                SpecOptions.defaults().withGamma(4).withMaxSpeculativeSequences(2));
+        AutoregressiveEngine ar = new AutoregressiveEngine(Models.cpu(TARGET));
+        var fixtures = GreedyFixtures.forModel(TARGET);
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            requests.add(GenerationRequest.greedy(fixtures.get(i % fixtures.size()).promptTokens(), 40 + 7 * i));
+        }
+        List<DecodingSession> sessions = new ArrayList<>();
+        try {
+            for (GenerationRequest r : requests) sessions.add(sd.open(r));
+            List<List<Integer>> tokens = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i++) tokens.add(new ArrayList<>(java.util.Arrays.stream(
+                    requests.get(i).prompt()).boxed().toList()));
+            while (sessions.stream().anyMatch(s -> !s.finished())) {
+                List<DecodingSession> live = sessions.stream().filter(s -> !s.finished()).toList();
+                List<StepResult> steps = sd.stepTogether(live);
+                for (int i = 0; i < live.size(); i++) {
+                    for (int t : steps.get(i).tokens()) tokens.get(sessions.indexOf(live.get(i))).add(t);
+                }
+            }
+            for (int i = 0; i < sessions.size(); i++) {
+                assertEquals(0, sessions.get(i).stats().drafted, "four sessions open, limit two: no drafts");
+                // The oracle returns prompt and generated tokens alike.
+                int[] expected = GreedyOracle.run(ar, requests.get(i).prompt(), requests.get(i).maxTokens());
+                assertArrayEquals(expected, tokens.get(i).stream().mapToInt(Integer::intValue).toArray(), "request " + i);
+            }
+        } finally {
+            sessions.forEach(DecodingSession::close);
+        }
+        // The load is gone: a session alone drafts again.
+        try (DecodingSession alone = sd.open(requests.getFirst())) {
+            while (!alone.finished()) alone.step();
+            assertTrue(alone.stats().drafted > 0, "drafting resumes below the limit");
+        }
+        assertEquals(0, Models.cpu(TARGET).openCaches());
+        assertEquals(0, Models.cpu(DRAFT).openCaches());
+    }
+}
