@@ -56,7 +56,12 @@ class StreamingTest {
         assertEquals(full.get("choices").get(0).get("message").get("content").asText(), sse.text(0));
         assertEquals(full.get("choices").get(0).get("finish_reason").asText(),
                 last.get("choices").get(0).get("finish_reason").asText());
-        assertEquals(full.get("usage"), usage.get("usage"));
+        for (String field : new String[] {"prompt_tokens", "completion_tokens", "total_tokens"}) {
+            assertEquals(full.get("usage").get(field), usage.get("usage").get(field), field);
+        }
+        // The same prompt again: all of it but its last token comes from the prefix cache.
+        assertEquals(full.get("usage").get("prompt_tokens").asInt() - 1,
+                full.get("usage").get("prompt_tokens_details").get("cached_tokens").asInt());
     }
 
     @Test

@@ -71,6 +71,9 @@ final class ConfigValidator {
         if (decoding.speculativeMaxSequences() != null) {
             atLeast("decoding.speculative_max_sequences", decoding.speculativeMaxSequences(), 1);
         }
+        if (decoding.prefixCacheTokens() != null) {
+            atLeast("decoding.prefix_cache_tokens", decoding.prefixCacheTokens(), 0);
+        }
         atLeast("decoding.ngram_min", decoding.ngramMin(), 1);
         if (decoding.ngramMax() < decoding.ngramMin()) {
             problems.add("decoding.ngram_max: must be >= decoding.ngram_min (" + decoding.ngramMin()

@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param calibration calibration file for early-exit heads; {@code null} = none
  * @param speculativeMaxSequences sd and ngram draft only while at most this many of their sequences are being
  *                    decoded, and decode plainly (still losslessly) above it; {@code null} = always draft
+ * @param prefixCacheTokens positions of finished sequences' target KV kept for reuse by prompts that start the
+ *                    same way (a chat's next turn); {@code null} = one context length, 0 = off
  */
 public record DecodingConfig(
         DecodingMethod method,
@@ -25,10 +27,16 @@ public record DecodingConfig(
         int ngramMin,
         int ngramMax,
         Path calibration,
-        Integer speculativeMaxSequences) {
+        Integer speculativeMaxSequences,
+        Integer prefixCacheTokens) {
 
     public static DecodingConfig defaults() {
-        return new DecodingConfig(DecodingMethod.AR, 7, 8, null, null, 1, 3, null, null);
+        return new DecodingConfig(DecodingMethod.AR, 7, 8, null, null, 1, 3, null, null, null);
+    }
+
+    /** The prefix cache's budget once the target's context length is known. */
+    public int prefixCacheTokensFor(int contextLength) {
+        return prefixCacheTokens != null ? prefixCacheTokens : contextLength;
     }
 
     /** The exit layer to use once the model's layer count is known. */

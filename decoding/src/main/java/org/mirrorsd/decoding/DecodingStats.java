@@ -19,6 +19,8 @@ public final class DecodingStats {
     /** Mirror-SD: steps that needed a draft window (hit or miss). */
     public long branchLookups;
     public long prefillNanos;
+    /** Prompt positions whose keys and values came from the {@link PrefixCache} instead of a prefill. */
+    public long cachedPromptTokens;
     public long targetPrefixNanos;
     public long targetSuffixNanos;
     public long draftNanos;
@@ -47,6 +49,7 @@ public final class DecodingStats {
         branchHits += o.branchHits;
         branchLookups += o.branchLookups;
         prefillNanos += o.prefillNanos;
+        cachedPromptTokens += o.cachedPromptTokens;
         targetPrefixNanos += o.targetPrefixNanos;
         targetSuffixNanos += o.targetSuffixNanos;
         draftNanos += o.draftNanos;

@@ -22,11 +22,17 @@ public final class Engines {
     /** @param calibration heads fitted by {@code calibrate} (may be null) */
     public static DecodingEngine create(String method, LayerExecutor target, LayerExecutor draft, SpecOptions options,
                                         Calibration calibration) {
+        return create(method, target, draft, options, calibration, PrefixCache.disabled());
+    }
+
+    /** @param prefixes finished sequences' target KV, for ar, sd and ngram (mirror does not use it yet) */
+    public static DecodingEngine create(String method, LayerExecutor target, LayerExecutor draft, SpecOptions options,
+                                        Calibration calibration, PrefixCache prefixes) {
         return switch (method) {
-            case "ar" -> new AutoregressiveEngine(target);
-            case "ngram" -> SpeculativeEngine.withNgrams(target, options);
+            case "ar" -> new AutoregressiveEngine(target, prefixes);
+            case "ngram" -> SpeculativeEngine.withNgrams(target, options, prefixes);
             case "sd" -> SpeculativeEngine.withDraftModel(target, requireDraft(method, draft), options,
-                    calibration == null ? null : calibration.lookahead());
+                    calibration == null ? null : calibration.lookahead(), prefixes);
             case "mirror" -> new MirrorEngine(target, requireDraft(method, draft), options, calibration);
             default -> throw new IllegalArgumentException("unknown decoding method '" + method + "' (one of " + METHODS + ")");
         };

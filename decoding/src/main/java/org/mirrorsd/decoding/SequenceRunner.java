@@ -16,8 +16,13 @@ public final class SequenceRunner implements AutoCloseable {
     private float[] logits;
 
     public SequenceRunner(LayerExecutor exec, int capacity, int maxWindow) {
+        this(exec, exec.newCache(Math.min(capacity, exec.config().contextLength())), maxWindow);
+    }
+
+    /** A runner over a cache that may already hold a prefix (a {@link PrefixCache} fork); it owns the cache. */
+    public SequenceRunner(LayerExecutor exec, KvCache cache, int maxWindow) {
         this.exec = exec;
-        this.cache = exec.newCache(Math.min(capacity, exec.config().contextLength()));
+        this.cache = cache;
         this.batch = exec.newBatch(maxWindow);
         this.vocab = exec.config().vocabSize();
         this.logits = new float[maxWindow * vocab];
@@ -38,9 +43,16 @@ public final class SequenceRunner implements AutoCloseable {
     /** The logits of the last call: row r at {@code logits()[r * vocab()]}. */
     public float[] logits() { return logits; }
 
-    /** Runs the whole prompt (in chunks of the batch size) and leaves the last position's logits in row 0. */
-    public void prefill(int[] tokens) {
-        append(tokens, 0, tokens.length);
+    /**
+     * Runs the prompt (in chunks of the batch size) past what the cache already holds of it, and leaves the last
+     * position's logits in row 0. Returns how many prompt positions were already there.
+     */
+    public int prefill(int[] tokens) {
+        int cached = cache.length();
+        if (cached >= tokens.length) throw new IllegalStateException("the cache holds " + cached + " of a "
+                + tokens.length + "-token prompt: the last prompt token must still run");
+        append(tokens, cached, tokens.length - cached);
+        return cached;
     }
 
     /** Appends {@code n} tokens in chunks; only the last one's logits are computed, into row 0. */

@@ -161,6 +161,16 @@ public abstract class SessionBase implements DecodingSession {
         stepTopLogprobs.add(lps);
     }
 
+    /**
+     * Offers the target's keys and values to {@code prefixes} when the sequence ended normally; after a
+     * cancelled or failed step they may be half-written, and are not kept.
+     */
+    protected void offerPrefix(PrefixCache prefixes, SequenceRunner runner) {
+        if (finish == FinishReason.STOP || finish == FinishReason.LENGTH) {
+            prefixes.offer(sequence, sequenceLength, runner.cache());
+        }
+    }
+
     /** Tokens still allowed before max_tokens or the context end (speculative windows are capped by it). */
     protected int remainingBudget() {
         return Math.min(request.maxTokens() - generated, sequence.length - sequenceLength);

@@ -6,6 +6,7 @@ import org.mirrorsd.config.ConfigException;
 import org.mirrorsd.config.DecodingConfig;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.Engines;
+import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.spec.SpecOptions;
 
@@ -17,7 +18,8 @@ import org.mirrorsd.decoding.spec.SpecOptions;
 public final class EngineSet {
     private EngineSet() {}
 
-    public static Map<String, DecodingEngine> build(LoadedModels models, DecodingConfig config) {
+    /** @param prefixes finished sequences' target KV, shared by the engines that reuse it (ar, sd, ngram) */
+    public static Map<String, DecodingEngine> build(LoadedModels models, DecodingConfig config, PrefixCache prefixes) {
         SpecOptions options = new SpecOptions(config.gamma(), config.kappa(),
                 config.exitLayer() == null ? -1 : config.exitLayer(),
                 config.maxBranches() == null ? 0 : config.maxBranches(), config.ngramMin(), config.ngramMax(),
@@ -34,7 +36,7 @@ public final class EngineSet {
         for (String method : Engines.METHODS) {
             boolean needsDraft = method.equals("sd") || method.equals("mirror");
             if (needsDraft && models.draftCpu() == null) continue;
-            engines.put(method, Engines.create(method, models.targetCpu(), models.draftCpu(), options, calibration));
+            engines.put(method, Engines.create(method, models.targetCpu(), models.draftCpu(), options, calibration, prefixes));
         }
         String method = config.method().key();
         if (!engines.containsKey(method)) {

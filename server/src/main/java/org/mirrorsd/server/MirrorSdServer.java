@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
 import org.mirrorsd.config.MirrorSdConfig;
 import org.mirrorsd.decoding.DecodingEngine;
+import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.server.completion.CompletionHandler;
 import org.mirrorsd.server.http.Paths;
 import org.mirrorsd.server.http.Router;
@@ -36,6 +37,7 @@ public final class MirrorSdServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private LoadedModels models;
     private Map<String, DecodingEngine> engines;
+    private PrefixCache prefixes;
     private Scheduler scheduler;
     private boolean shutDown;
 
@@ -79,12 +81,14 @@ public final class MirrorSdServer implements AutoCloseable {
     private void load() throws Exception {
         long t0 = System.nanoTime();
         models = LoadedModels.load(config);
-        engines = new LinkedHashMap<>(EngineSet.build(models, config.decoding()));
+        prefixes = new PrefixCache(config.decoding().prefixCacheTokensFor(models.targetCpu().config().contextLength()));
+        engines = new LinkedHashMap<>(EngineSet.build(models, config.decoding(), prefixes));
         engines.replaceAll((method, engine) -> decorate.apply(engine));
         var sc = config.server();
         scheduler = new Scheduler(sc.maxConcurrentSequences(), sc.maxQueue(), decodeWorkers(), state.metrics()::decodeStep);
         String method = config.decoding().method().key();
-        state.metrics().bindKvCaches(models::openKvCaches);
+        state.metrics().bindKvCaches(this::openKvCaches);
+        state.metrics().bindPrefixCache(prefixes);
         state.ready(new Serving(models.served(), engines, method, scheduler, config.sampling(), sc.requestTimeout()));
         log.info("mirror-sd serving '{}' at http://{}:{} — engines {} (default {}), device {}, {} slots, "
                         + "queue {}, ready in {} ms",
@@ -109,7 +113,10 @@ public final class MirrorSdServer implements AutoCloseable {
     public ServerMetrics metrics() { return state.metrics(); }
 
     /** KV caches (and forks) currently open on the model executors: 0 when nothing is being decoded. */
-    public int openKvCaches() { return models == null ? 0 : models.openKvCaches(); }
+    public int openKvCaches() {
+        // The prefix cache's entries are kept on purpose; what is left beyond them while idle is a leak.
+        return models == null ? 0 : models.openKvCaches() - (prefixes == null ? 0 : prefixes.entries());
+    }
 
     /** Blocks until {@link #shutdown} has completed. */
     public void awaitShutdown() throws InterruptedException {
@@ -127,6 +134,7 @@ public final class MirrorSdServer implements AutoCloseable {
         if (scheduler != null) scheduler.shutdown(grace);
         http.close();
         if (engines != null) engines.values().forEach(DecodingEngine::close);
+        if (prefixes != null) prefixes.close();
         if (models != null) models.close();
         log.info("stopped");
         stopped.countDown();

@@ -6,6 +6,7 @@ import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.FusedForward;
 import org.mirrorsd.decoding.FusedSteps;
 import org.mirrorsd.decoding.GenerationRequest;
+import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.decoding.SessionBase;
 import org.mirrorsd.decoding.StepResult;
@@ -24,10 +25,17 @@ public final class AutoregressiveEngine implements DecodingEngine {
     public static final int MAX_FUSED = 32;
     private final LayerExecutor target;
     private final FusedForward fused;
+    private final PrefixCache prefixes;
 
     public AutoregressiveEngine(LayerExecutor target) {
+        this(target, PrefixCache.disabled());
+    }
+
+    /** @param prefixes finished sequences' KV, shared with the other engines on this target */
+    public AutoregressiveEngine(LayerExecutor target, PrefixCache prefixes) {
         this.target = target;
         this.fused = new FusedForward(target);
+        this.prefixes = prefixes;
     }
 
     @Override
@@ -58,14 +66,14 @@ public final class AutoregressiveEngine implements DecodingEngine {
 
         Session(GenerationRequest request) {
             super(request, target.config().vocabSize(), target.config().contextLength());
-            this.runner = new SequenceRunner(target, target.config().contextLength(), PREFILL_CHUNK);
+            this.runner = prefixes.runnerFor(target, request.prompt(), PREFILL_CHUNK);
         }
 
         AutoregressiveEngine engine() { return AutoregressiveEngine.this; }
 
         @Override
         protected void prefill() {
-            runner.prefill(request.prompt());
+            stats.cachedPromptTokens = runner.prefill(request.prompt());
         }
 
         @Override
@@ -100,6 +108,7 @@ public final class AutoregressiveEngine implements DecodingEngine {
 
         @Override
         protected void release() {
+            offerPrefix(prefixes, runner);
             runner.close();
         }
     }

@@ -8,6 +8,7 @@ import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.FusedForward;
 import org.mirrorsd.decoding.FusedSteps;
 import org.mirrorsd.decoding.GenerationRequest;
+import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.decoding.StepResult;
 import org.mirrorsd.devices.LayerExecutor;
@@ -30,8 +31,11 @@ public final class SpeculativeEngine implements DecodingEngine {
     /** Sessions open now: above {@link SpecOptions#maxSpeculativeSequences} they decode without drafts. */
     private final AtomicInteger openSessions = new AtomicInteger();
 
+    private final PrefixCache prefixes;
+
     private SpeculativeEngine(String method, LayerExecutor target, SpecOptions options,
-                              Function<Session, Proposer> proposers) {
+                              Function<Session, Proposer> proposers, PrefixCache prefixes) {
+        this.prefixes = prefixes;
         this.method = method;
         this.target = target;
         this.options = options;
@@ -46,15 +50,26 @@ public final class SpeculativeEngine implements DecodingEngine {
     /** @param lookahead the draft's speculative-streaming heads (may be null) */
     public static SpeculativeEngine withDraftModel(LayerExecutor target, LayerExecutor draft, SpecOptions options,
                                                    org.mirrorsd.decoding.calibration.LinearHead[] lookahead) {
+        return withDraftModel(target, draft, options, lookahead, PrefixCache.disabled());
+    }
+
+    /** @param prefixes finished sequences' target KV, shared with the other engines on this target */
+    public static SpeculativeEngine withDraftModel(LayerExecutor target, LayerExecutor draft, SpecOptions options,
+                                                   org.mirrorsd.decoding.calibration.LinearHead[] lookahead,
+                                                   PrefixCache prefixes) {
         checkVocabularies(target, draft);
         // One DraftModel (batch buffers) per session: sessions may run concurrently.
         return new SpeculativeEngine("sd", target, options,
-                s -> new DraftModelProposer(new DraftModel(draft, lookahead), s.sampling(), s.random().split()));
+                s -> new DraftModelProposer(new DraftModel(draft, lookahead), s.sampling(), s.random().split()), prefixes);
     }
 
     public static SpeculativeEngine withNgrams(LayerExecutor target, SpecOptions options) {
+        return withNgrams(target, options, PrefixCache.disabled());
+    }
+
+    public static SpeculativeEngine withNgrams(LayerExecutor target, SpecOptions options, PrefixCache prefixes) {
         return new SpeculativeEngine("ngram", target, options,
-                s -> new NgramProposer(options.ngramMin(), options.ngramMax()));
+                s -> new NgramProposer(options.ngramMin(), options.ngramMax()), prefixes);
     }
 
     static void checkVocabularies(LayerExecutor target, LayerExecutor draft) {
@@ -95,7 +110,7 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         Session(GenerationRequest request) {
             super(request, target.config().vocabSize(), target.config().contextLength());
-            this.runner = new SequenceRunner(target, target.config().contextLength(), Math.max(64, options.gamma() + 1));
+            this.runner = prefixes.runnerFor(target, request.prompt(), Math.max(64, options.gamma() + 1));
             this.proposer = proposers.apply(this);
             this.window = new int[options.gamma() + 1];
             openSessions.incrementAndGet();
@@ -109,7 +124,7 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         @Override
         protected void prefill() {
-            runner.prefill(request.prompt());
+            stats.cachedPromptTokens = runner.prefill(request.prompt());
             commit(choose(runner.logits(), 0), runner.logits(), 0);
         }
 
@@ -162,6 +177,7 @@ public final class SpeculativeEngine implements DecodingEngine {
         @Override
         protected void release() {
             openSessions.decrementAndGet();
+            offerPrefix(prefixes, runner);
             proposer.close();
             runner.close();
         }

@@ -103,6 +103,8 @@ abstract class CompletionResponder {
         n.put("prompt_tokens", u.promptTokens());
         n.put("completion_tokens", u.completionTokens());
         n.put("total_tokens", u.totalTokens());
+        // OpenAI's field for prompt tokens served from a cache: here, the prefix cache's reused KV.
+        n.putObject("prompt_tokens_details").put("cached_tokens", Math.min(u.promptTokens(), stats.cachedPromptTokens));
         return n;
     }
 

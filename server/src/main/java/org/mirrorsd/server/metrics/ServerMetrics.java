@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import org.mirrorsd.decoding.DecodingStats;
+import org.mirrorsd.decoding.PrefixCache;
 
 /**
  * The server's counters, rendered in the Prometheus text format by {@link #render()}. Gauges (queue depth,
@@ -31,6 +32,7 @@ public final class ServerMetrics {
     private volatile IntSupplier queueDepth = () -> 0;
     private volatile IntSupplier activeSequences = () -> 0;
     private volatile IntSupplier openKvCaches = () -> 0;
+    private volatile PrefixCache prefixCache = PrefixCache.disabled();
 
     public void bindGauges(IntSupplier queueDepth, IntSupplier activeSequences) {
         this.queueDepth = queueDepth;
@@ -40,6 +42,10 @@ public final class ServerMetrics {
     /** KV caches open on the executors: with nothing decoding it must be 0, else caches leak. */
     public void bindKvCaches(IntSupplier openKvCaches) {
         this.openKvCaches = openKvCaches;
+    }
+
+    public void bindPrefixCache(PrefixCache prefixCache) {
+        this.prefixCache = prefixCache;
     }
 
     public void request(String endpoint, int status) {
@@ -87,6 +93,12 @@ public final class ServerMetrics {
         counter(out, "mirrorsd_decode_steps_total", "Decoding steps run by the scheduler.", decodeSteps.sum());
         counter(out, "mirrorsd_decode_step_sequences_total",
                 "Sequences stepped; divided by the steps, the mean batch of continuous batching.", decodeStepSequences.sum());
+        gauge(out, "mirrorsd_prefix_cache_entries", "Finished sequences whose KV is kept for prompt reuse.",
+                prefixCache.entries());
+        counter(out, "mirrorsd_prefix_cache_hits_total", "Sequences that started from a cached prompt prefix.",
+                prefixCache.hits());
+        counter(out, "mirrorsd_prefix_cache_reused_tokens_total", "Prompt tokens not prefilled thanks to the cache.",
+                prefixCache.reusedPositions());
         gauge(out, "mirrorsd_queue_depth", "Sequences waiting for a decoding slot.", queueDepth.getAsInt());
         gauge(out, "mirrorsd_active_sequences", "Sequences being decoded.", activeSequences.getAsInt());
         gauge(out, "mirrorsd_kv_caches_open", "KV caches held by the model executors.", openKvCaches.getAsInt());
