@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mirrorsd.decoding.ar.AutoregressiveEngine;
+import org.mirrorsd.decoding.mirror.MirrorEngine;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.spec.SpecOptions;
 import org.mirrorsd.decoding.spec.SpeculativeEngine;
@@ -76,18 +77,24 @@ class PrefixCacheTest {
 
     @Test
     void speculativeSessionsShareTheCacheAndStayLossless() {
-        int[] prompt = GreedyFixtures.forModel("llama2xs-280K.bin").get(1).promptTokens();
+        String target = "llama2xs-280K.bin";
+        int[] prompt = GreedyFixtures.forModel(target).get(1).promptTokens();
+        DecodingEngine ar = new AutoregressiveEngine(Models.cpu(target));
         try (PrefixCache prefixes = new PrefixCache(512)) {
-            DecodingEngine sd = SpeculativeEngine.withDraftModel(Models.cpu("llama2xs-280K.bin"), Models.cpu(MODEL),
-                    SpecOptions.defaults().withGamma(4), null, prefixes);
-            DecodingEngine ar = new AutoregressiveEngine(Models.cpu("llama2xs-280K.bin"));
-            Run first = run(sd, GenerationRequest.greedy(prompt, 50));
-            var second = GenerationRequest.greedy(nextTurn(first.sequence()), 40);
-            Run reused = run(sd, second);
-            assertTrue(reused.cached() >= first.sequence().length - 1 - 4, "cached " + reused.cached());
-            assertEquals(Arrays.toString(run(ar, second).sequence()), Arrays.toString(reused.sequence()));
+            var options = SpecOptions.defaults().withGamma(4).withKappa(2).withExitLayer(2);
+            List<DecodingEngine> engines = List.of(
+                    SpeculativeEngine.withDraftModel(Models.cpu(target), Models.cpu(MODEL), options, null, prefixes),
+                    new MirrorEngine(Models.cpu(target), Models.cpu(MODEL), options, null, prefixes));
+            for (DecodingEngine engine : engines) {
+                Run first = run(engine, GenerationRequest.greedy(prompt, 50));
+                var second = GenerationRequest.greedy(nextTurn(first.sequence()), 40);
+                Run reused = run(engine, second);
+                assertTrue(reused.cached() >= first.sequence().length - 1 - 4, engine.method() + " cached " + reused.cached());
+                assertEquals(Arrays.toString(run(ar, second).sequence()), Arrays.toString(reused.sequence()), engine.method());
+            }
+            engines.forEach(DecodingEngine::close);
         }
-        assertEquals(0, Models.cpu("llama2xs-280K.bin").openCaches());
+        assertEquals(0, Models.cpu(target).openCaches());
         assertEquals(0, Models.cpu(MODEL).openCaches());
     }
 

@@ -25,7 +25,7 @@ public final class Engines {
         return create(method, target, draft, options, calibration, PrefixCache.disabled());
     }
 
-    /** @param prefixes finished sequences' target KV, for ar, sd and ngram (mirror does not use it yet) */
+    /** @param prefixes finished sequences' target KV, shared by the engines of one target */
     public static DecodingEngine create(String method, LayerExecutor target, LayerExecutor draft, SpecOptions options,
                                         Calibration calibration, PrefixCache prefixes) {
         return switch (method) {
@@ -33,7 +33,7 @@ public final class Engines {
             case "ngram" -> SpeculativeEngine.withNgrams(target, options, prefixes);
             case "sd" -> SpeculativeEngine.withDraftModel(target, requireDraft(method, draft), options,
                     calibration == null ? null : calibration.lookahead(), prefixes);
-            case "mirror" -> new MirrorEngine(target, requireDraft(method, draft), options, calibration);
+            case "mirror" -> new MirrorEngine(target, requireDraft(method, draft), options, calibration, prefixes);
             default -> throw new IllegalArgumentException("unknown decoding method '" + method + "' (one of " + METHODS + ")");
         };
     }

@@ -18,7 +18,7 @@ import org.mirrorsd.decoding.spec.SpecOptions;
 public final class EngineSet {
     private EngineSet() {}
 
-    /** @param prefixes finished sequences' target KV, shared by the engines that reuse it (ar, sd, ngram) */
+    /** @param prefixes finished sequences' target KV, shared by all the engines */
     public static Map<String, DecodingEngine> build(LoadedModels models, DecodingConfig config, PrefixCache prefixes) {
         SpecOptions options = new SpecOptions(config.gamma(), config.kappa(),
                 config.exitLayer() == null ? -1 : config.exitLayer(),

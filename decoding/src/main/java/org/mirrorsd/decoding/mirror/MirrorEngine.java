@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.GenerationRequest;
+import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.calibration.LinearHead;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public final class MirrorEngine implements DecodingEngine {
     private final ExecutorService draftPipeline;
     private final LinearHead exitHead;
     private final LinearHead[] lookahead;
+    private final PrefixCache prefixes;
 
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
         this(target, draft, options, null);
@@ -35,6 +37,13 @@ public final class MirrorEngine implements DecodingEngine {
 
     /** @param calibration fitted heads (may be null); its exit head is used when fitted for this exit layer */
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options, Calibration calibration) {
+        this(target, draft, options, calibration, PrefixCache.disabled());
+    }
+
+    /** @param prefixes finished sequences' target KV, shared with the other engines on this target */
+    public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options, Calibration calibration,
+                        PrefixCache prefixes) {
+        this.prefixes = prefixes;
         if (target.config().vocabSize() != draft.config().vocabSize()) {
             throw new IllegalArgumentException("draft vocabulary (" + draft.config().vocabSize()
                     + ") differs from the target's (" + target.config().vocabSize() + ")");
@@ -71,7 +80,7 @@ public final class MirrorEngine implements DecodingEngine {
 
     @Override
     public MirrorSession open(GenerationRequest request) {
-        return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline);
+        return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline, prefixes);
     }
 
     /** For callers that only know the interface. */

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.mirrorsd.decoding.GenerationRequest;
+import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.decoding.calibration.LinearHead;
 import org.mirrorsd.decoding.spec.Draft;
@@ -37,6 +38,7 @@ public final class MirrorSession extends SpeculativeSessionBase {
     private final int exitLayer;
     private final ExecutorService pipeline;
     private final SequenceRunner target;
+    private final PrefixCache prefixes;
     private final DraftModel draftModel;
     private final ForwardBatch rolloutBatch;
     private final SplittableRandom draftRandom;
@@ -59,7 +61,8 @@ public final class MirrorSession extends SpeculativeSessionBase {
     private final float[] headed;
 
     MirrorSession(GenerationRequest request, LayerExecutor targetExec, LayerExecutor draftExec, SpecOptions options,
-                  int exitLayer, LinearHead exitHead, LinearHead[] lookahead, ExecutorService pipeline) {
+                  int exitLayer, LinearHead exitHead, LinearHead[] lookahead, ExecutorService pipeline,
+                  PrefixCache prefixes) {
         super(request, targetExec.config().vocabSize(), targetExec.config().contextLength());
         this.options = options;
         this.exitLayer = exitLayer;
@@ -68,7 +71,8 @@ public final class MirrorSession extends SpeculativeSessionBase {
         this.headed = exitHead == null ? null : new float[(options.gamma() + 1) * targetExec.config().dim()];
         this.pipeline = pipeline;
         int windowRows = options.gamma() + 1;
-        this.target = new SequenceRunner(targetExec, targetExec.config().contextLength(), Math.max(64, windowRows));
+        this.prefixes = prefixes;
+        this.target = prefixes.runnerFor(targetExec, request.prompt(), Math.max(64, windowRows));
         this.draftModel = new DraftModel(draftExec, lookahead);
         int branches = options.kappa() * windowRows;
         if (options.maxBranches() > 0) branches = Math.min(branches, options.maxBranches());
@@ -87,7 +91,7 @@ public final class MirrorSession extends SpeculativeSessionBase {
 
     @Override
     protected void prefill() {
-        target.prefill(request.prompt());
+        stats.cachedPromptTokens = target.prefill(request.prompt());
         commit(choose(target.logits(), 0), target.logits(), 0);
     }
 
@@ -251,6 +255,7 @@ public final class MirrorSession extends SpeculativeSessionBase {
     protected void release() {
         // Steps always join the draft pipeline before returning, so no draft work is in flight here.
         draftCache.close();
+        offerPrefix(prefixes, target);
         target.close();
     }
 }
