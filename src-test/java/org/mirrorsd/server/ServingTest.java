@@ -118,7 +118,9 @@ class ServingTest {
                 "mirrorsd_prompt_tokens_total", "mirrorsd_completion_tokens_total",
                 "mirrorsd_time_to_first_token_seconds_bucket{le=\"+Inf\"}",
                 "mirrorsd_inter_token_latency_seconds_count", "mirrorsd_queue_depth", "mirrorsd_active_sequences",
-                "mirrorsd_speculative_drafted_tokens_total", "mirrorsd_speculative_accepted_tokens_total")) {
+                "mirrorsd_speculative_drafted_tokens_total", "mirrorsd_speculative_accepted_tokens_total",
+                "mirrorsd_decode_steps_total", "mirrorsd_decode_step_sequences_total", "mirrorsd_prefix_cache_entries",
+                "mirrorsd_prefix_cache_hits_total", "mirrorsd_prefix_cache_reused_tokens_total")) {
             assertTrue(text.contains(series), series + " in\n" + text);
         }
         assertTrue(server.metric("mirrorsd_time_to_first_token_seconds_count") >= 1);
