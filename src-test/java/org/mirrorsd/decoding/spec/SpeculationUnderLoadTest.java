@@ -13,12 +13,14 @@ import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.GreedyOracle;
 import org.mirrorsd.decoding.StepResult;
 import org.mirrorsd.decoding.ar.AutoregressiveEngine;
+import org.mirrorsd.decoding.mirror.MirrorEngine;
 import org.mirrorsd.testing.GreedyFixtures;
 import org.mirrorsd.testing.Models;
 
 /**
  * With more sessions open than {@code speculative_max_sequences}, draft-model SD stops drafting and decodes
- * plainly (still the target's own tokens); once the load drops it drafts again.
+ * plainly (still the target's own tokens); once the load drops it drafts again. Mirror-SD likewise, down to a
+ * session that resumes drafting in the middle of its generation.
  */
 class SpeculationUnderLoadTest {
     private static final String TARGET = "llama2xs-280K.bin";
@@ -61,6 +63,27 @@ class SpeculationUnderLoadTest {
             while (!alone.finished()) alone.step();
             assertTrue(alone.stats().drafted > 0, "drafting resumes below the limit");
         }
+        assertEquals(0, Models.cpu(TARGET).openCaches());
+        assertEquals(0, Models.cpu(DRAFT).openCaches());
+    }
+
+    @Test
+    void mirrorStepsPlainlyUnderLoadAndResumesMidGeneration() {
+        var options = SpecOptions.defaults().withGamma(4).withKappa(2).withExitLayer(2).withMaxSpeculativeSequences(1);
+        DecodingEngine mirror = new MirrorEngine(Models.cpu(TARGET), Models.cpu(DRAFT), options);
+        AutoregressiveEngine ar = new AutoregressiveEngine(Models.cpu(TARGET));
+        int[] prompt = GreedyFixtures.forModel(TARGET).get(2).promptTokens();
+        List<Integer> tokens = new ArrayList<>(java.util.Arrays.stream(prompt).boxed().toList());
+        try (DecodingSession busy = mirror.open(GenerationRequest.greedy(new int[] {1, 403}, 5));
+             DecodingSession s = mirror.open(GenerationRequest.greedy(prompt, 60))) {
+            for (int i = 0; i < 10; i++) for (int t : s.step().tokens()) tokens.add(t);
+            assertEquals(0, s.stats().drafted, "two sessions open, limit one: plain steps");
+            busy.close();
+            while (!s.finished()) for (int t : s.step().tokens()) tokens.add(t);
+            assertTrue(s.stats().drafted > 0, "drafting resumed once the other session closed");
+        }
+        assertArrayEquals(GreedyOracle.run(ar, prompt, 60), tokens.stream().mapToInt(Integer::intValue).toArray());
+        mirror.close();
         assertEquals(0, Models.cpu(TARGET).openCaches());
         assertEquals(0, Models.cpu(DRAFT).openCaches());
     }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * @param ngramMin    shortest n-gram matched by the ngram method
  * @param ngramMax    longest n-gram matched by the ngram method
  * @param calibration calibration file for early-exit heads; {@code null} = none
- * @param speculativeMaxSequences sd and ngram draft only while at most this many of their sequences are being
+ * @param speculativeMaxSequences sd, ngram and mirror draft only while at most this many of their sequences are being
  *                    decoded, and decode plainly (still losslessly) above it; {@code null} = always draft
  * @param prefixCacheTokens positions of finished sequences' target KV kept for reuse by prompts that start the
  *                    same way (a chat's next turn); {@code null} = one context length, 0 = off

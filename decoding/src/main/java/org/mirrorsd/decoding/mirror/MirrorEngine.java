@@ -2,6 +2,7 @@ package org.mirrorsd.decoding.mirror;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.GenerationRequest;
@@ -30,6 +31,8 @@ public final class MirrorEngine implements DecodingEngine {
     private final LinearHead exitHead;
     private final LinearHead[] lookahead;
     private final PrefixCache prefixes;
+    /** Sessions open now: above {@link SpecOptions#maxSpeculativeSequences} they step without drafts. */
+    private final AtomicInteger openSessions = new AtomicInteger();
 
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
         this(target, draft, options, null);
@@ -80,7 +83,8 @@ public final class MirrorEngine implements DecodingEngine {
 
     @Override
     public MirrorSession open(GenerationRequest request) {
-        return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline, prefixes);
+        return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline, prefixes,
+                openSessions);
     }
 
     /** For callers that only know the interface. */

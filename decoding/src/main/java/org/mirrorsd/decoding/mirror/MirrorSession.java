@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.SequenceRunner;
@@ -39,6 +40,7 @@ public final class MirrorSession extends SpeculativeSessionBase {
     private final ExecutorService pipeline;
     private final SequenceRunner target;
     private final PrefixCache prefixes;
+    private final AtomicInteger openSessions;
     private final DraftModel draftModel;
     private final ForwardBatch rolloutBatch;
     private final SplittableRandom draftRandom;
@@ -62,7 +64,7 @@ public final class MirrorSession extends SpeculativeSessionBase {
 
     MirrorSession(GenerationRequest request, LayerExecutor targetExec, LayerExecutor draftExec, SpecOptions options,
                   int exitLayer, LinearHead exitHead, LinearHead[] lookahead, ExecutorService pipeline,
-                  PrefixCache prefixes) {
+                  PrefixCache prefixes, AtomicInteger openSessions) {
         super(request, targetExec.config().vocabSize(), targetExec.config().contextLength());
         this.options = options;
         this.exitLayer = exitLayer;
@@ -81,6 +83,8 @@ public final class MirrorSession extends SpeculativeSessionBase {
         this.earlyLogits = new float[windowRows * vocab];
         this.windowTokens = new int[windowRows];
         this.draftCache = draftExec.newCache(draftExec.config().contextLength());
+        this.openSessions = openSessions;
+        openSessions.incrementAndGet();
     }
 
     public List<StepTimes> timeline() {
@@ -100,7 +104,7 @@ public final class MirrorSession extends SpeculativeSessionBase {
         int len = sequenceLength;
         // The window must also fit the draft's context (it may be shorter than the target's).
         int n = Math.min(Math.min(options.gamma(), remainingBudget() - 1), draftCache.capacity() - len);
-        if (n <= 0) {
+        if (n <= 0 || overloaded()) {
             plainStep();
             return;
         }
@@ -221,7 +225,16 @@ public final class MirrorSession extends SpeculativeSessionBase {
         windowProbs = d.probs();
     }
 
-    /** No room for a window (last token of the budget or context): one ordinary target pass. */
+    /**
+     * More Mirror sessions open than {@link SpecOptions#maxSpeculativeSequences}: their pipelines would contend
+     * for the cores, so each steps plainly until the load drops (the draft catches up when drafting resumes).
+     */
+    private boolean overloaded() {
+        int max = options.maxSpeculativeSequences();
+        return max > 0 && openSessions.get() > max;
+    }
+
+    /** No room for a window (last token of the budget or context), or no drafting under load: one ordinary pass. */
     private void plainStep() {
         window = new int[0]; // any precomputed window no longer follows the committed sequence
         windowProbs = null;
@@ -254,6 +267,7 @@ public final class MirrorSession extends SpeculativeSessionBase {
     @Override
     protected void release() {
         // Steps always join the draft pipeline before returning, so no draft work is in flight here.
+        openSessions.decrementAndGet();
         draftCache.close();
         offerPrefix(prefixes, target);
         target.close();

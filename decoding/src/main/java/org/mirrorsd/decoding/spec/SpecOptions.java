@@ -9,7 +9,7 @@ package org.mirrorsd.decoding.spec;
  * @param maxBranches Mirror-SD: most branch rollouts per step, most probable first (0 = all κ(γ+1))
  * @param ngramMin    n-gram proposer: shortest suffix to look up
  * @param ngramMax    n-gram proposer: longest suffix to look up
- * @param maxSpeculativeSequences sd and ngram draft only while at most this many of their sequences are open;
+ * @param maxSpeculativeSequences sd, ngram and mirror draft only while at most this many of their sequences are open;
  *                    above that they decode plainly, which under load (sequences batched together) is faster
  *                    (0 = always draft)
  */
