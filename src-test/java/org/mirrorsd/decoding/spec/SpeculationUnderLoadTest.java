@@ -87,4 +87,37 @@ class SpeculationUnderLoadTest {
         assertEquals(0, Models.cpu(TARGET).openCaches());
         assertEquals(0, Models.cpu(DRAFT).openCaches());
     }
+
+    @Test
+    void mirrorFusesItsPlainStepsUnderLoad() {
+        var options = SpecOptions.defaults().withGamma(4).withKappa(2).withExitLayer(2).withMaxSpeculativeSequences(1);
+        MirrorEngine mirror = new MirrorEngine(Models.cpu(TARGET), Models.cpu(DRAFT), options);
+        AutoregressiveEngine ar = new AutoregressiveEngine(Models.cpu(TARGET));
+        var fixtures = GreedyFixtures.forModel(TARGET);
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 3; i++) requests.add(GenerationRequest.greedy(fixtures.get(i).promptTokens(), 30 + 5 * i));
+        List<DecodingSession> sessions = new ArrayList<>();
+        try {
+            for (GenerationRequest r : requests) sessions.add(mirror.open(r));
+            List<List<Integer>> tokens = new ArrayList<>();
+            for (GenerationRequest r : requests) tokens.add(new ArrayList<>(java.util.Arrays.stream(r.prompt()).boxed().toList()));
+            while (sessions.stream().anyMatch(s -> !s.finished())) {
+                List<DecodingSession> live = sessions.stream().filter(s -> !s.finished()).toList();
+                List<StepResult> steps = mirror.stepTogether(live);
+                for (int i = 0; i < live.size(); i++) {
+                    for (int t : steps.get(i).tokens()) tokens.get(sessions.indexOf(live.get(i))).add(t);
+                }
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                assertEquals(0, sessions.get(i).stats().drafted);
+                assertArrayEquals(GreedyOracle.run(ar, requests.get(i).prompt(), requests.get(i).maxTokens()),
+                        tokens.get(i).stream().mapToInt(Integer::intValue).toArray(), "request " + i);
+            }
+        } finally {
+            sessions.forEach(DecodingSession::close);
+            mirror.close();
+        }
+        assertEquals(0, Models.cpu(TARGET).openCaches());
+        assertEquals(0, Models.cpu(DRAFT).openCaches());
+    }
 }

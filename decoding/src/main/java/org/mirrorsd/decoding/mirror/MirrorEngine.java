@@ -1,12 +1,17 @@
 package org.mirrorsd.decoding.mirror;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
+import org.mirrorsd.decoding.FusedForward;
+import org.mirrorsd.decoding.FusedSteps;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.PrefixCache;
+import org.mirrorsd.decoding.StepResult;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.calibration.LinearHead;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,9 @@ public final class MirrorEngine implements DecodingEngine {
     private final LinearHead exitHead;
     private final LinearHead[] lookahead;
     private final PrefixCache prefixes;
+    /** Most sessions whose plain steps fuse into one pass under load. */
+    public static final int MAX_FUSED = 32;
+    private final FusedForward fused;
     /** Sessions open now: above {@link SpecOptions#maxSpeculativeSequences} they step without drafts. */
     private final AtomicInteger openSessions = new AtomicInteger();
 
@@ -47,6 +55,7 @@ public final class MirrorEngine implements DecodingEngine {
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options, Calibration calibration,
                         PrefixCache prefixes) {
         this.prefixes = prefixes;
+        this.fused = new FusedForward(target);
         if (target.config().vocabSize() != draft.config().vocabSize()) {
             throw new IllegalArgumentException("draft vocabulary (" + draft.config().vocabSize()
                     + ") differs from the target's (" + target.config().vocabSize() + ")");
@@ -85,6 +94,25 @@ public final class MirrorEngine implements DecodingEngine {
     public MirrorSession open(GenerationRequest request) {
         return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline, prefixes,
                 openSessions);
+    }
+
+    /** Mirror steps fuse only under load, when they are plain ones; with no load limit they never do. */
+    @Override
+    public int maxFusedSessions() {
+        return options.maxSpeculativeSequences() > 0 ? MAX_FUSED : 1;
+    }
+
+    /**
+     * Under load (every session stepping plainly) one fused target pass serves them all; otherwise each runs
+     * its own two-pipeline step.
+     */
+    @Override
+    public List<StepResult> stepTogether(List<? extends DecodingSession> sessions) {
+        List<MirrorSession> ours = FusedSteps.ours(sessions, MirrorSession.class, s -> s.countedIn(openSessions), MAX_FUSED);
+        if (ours.size() > 1 && ours.stream().allMatch(MirrorSession::overloadedNow)) return FusedSteps.step(ours, fused);
+        List<StepResult> results = new ArrayList<>(ours.size());
+        for (MirrorSession s : ours) results.add(s.step());
+        return results;
     }
 
     /** For callers that only know the interface. */

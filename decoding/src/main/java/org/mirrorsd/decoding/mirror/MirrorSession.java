@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mirrorsd.decoding.FusedSteps;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.SequenceRunner;
@@ -32,7 +33,7 @@ import org.mirrorsd.devices.LayerExecutor;
  * makes a fresh window from the new prefix (the classic serial step).</li>
  * </ol>
  */
-public final class MirrorSession extends SpeculativeSessionBase {
+public final class MirrorSession extends SpeculativeSessionBase implements FusedSteps.Participant {
     private static final int TIMELINE = 256;
 
     private final SpecOptions options;
@@ -236,14 +237,44 @@ public final class MirrorSession extends SpeculativeSessionBase {
 
     /** No room for a window (last token of the budget or context), or no drafting under load: one ordinary pass. */
     private void plainStep() {
+        prepare();
+        long t0 = System.nanoTime();
+        target.forward(windowTokens, 0, 1);
+        complete(System.nanoTime() - t0);
+    }
+
+    /**
+     * A plain step's first half, also used when the engine fuses the plain steps of its sessions under load:
+     * the window is just the last committed token.
+     */
+    @Override
+    public int prepare() {
         window = new int[0]; // any precomputed window no longer follows the committed sequence
         windowProbs = null;
         windowTokens[0] = lastToken();
-        target.forward(windowTokens, 0, 1);
+        return 1;
+    }
+
+    /** A plain step's second half: the target's own token, and the cache back to the committed tokens. */
+    @Override
+    public void complete(long passNanos) {
         stats.targetPasses++;
+        stats.targetSuffixNanos += passNanos;
         commit(choose(target.logits(), 0), target.logits(), 0);
         target.truncate(sequenceLength - 1);
     }
+
+    @Override
+    public int[] window() { return windowTokens; }
+
+    @Override
+    public SequenceRunner runner() { return target; }
+
+    /** Whether the engine counting its sessions in {@code sessions} opened this one. */
+    boolean countedIn(AtomicInteger sessions) { return openSessions == sessions; }
+
+    /** Whether this session's steps are plain ones now (the engine then fuses them). */
+    boolean overloadedNow() { return overloaded(); }
 
     private void record(StepTimes t) {
         synchronized (timeline) {
