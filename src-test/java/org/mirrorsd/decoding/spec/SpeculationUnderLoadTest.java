@@ -39,22 +39,7 @@ class SpeculationUnderLoadTest {
         List<DecodingSession> sessions = new ArrayList<>();
         try {
             for (GenerationRequest r : requests) sessions.add(sd.open(r));
-            List<List<Integer>> tokens = new ArrayList<>();
-            for (int i = 0; i < sessions.size(); i++) tokens.add(new ArrayList<>(java.util.Arrays.stream(
-                    requests.get(i).prompt()).boxed().toList()));
-            while (sessions.stream().anyMatch(s -> !s.finished())) {
-                List<DecodingSession> live = sessions.stream().filter(s -> !s.finished()).toList();
-                List<StepResult> steps = sd.stepTogether(live);
-                for (int i = 0; i < live.size(); i++) {
-                    for (int t : steps.get(i).tokens()) tokens.get(sessions.indexOf(live.get(i))).add(t);
-                }
-            }
-            for (int i = 0; i < sessions.size(); i++) {
-                assertEquals(0, sessions.get(i).stats().drafted, "four sessions open, limit two: no drafts");
-                // The oracle returns prompt and generated tokens alike.
-                int[] expected = GreedyOracle.run(ar, requests.get(i).prompt(), requests.get(i).maxTokens());
-                assertArrayEquals(expected, tokens.get(i).stream().mapToInt(Integer::intValue).toArray(), "request " + i);
-            }
+            assertPlainAndLossless(sd, sessions, requests, ar);
         } finally {
             sessions.forEach(DecodingSession::close);
         }
@@ -99,25 +84,31 @@ class SpeculationUnderLoadTest {
         List<DecodingSession> sessions = new ArrayList<>();
         try {
             for (GenerationRequest r : requests) sessions.add(mirror.open(r));
-            List<List<Integer>> tokens = new ArrayList<>();
-            for (GenerationRequest r : requests) tokens.add(new ArrayList<>(java.util.Arrays.stream(r.prompt()).boxed().toList()));
-            while (sessions.stream().anyMatch(s -> !s.finished())) {
-                List<DecodingSession> live = sessions.stream().filter(s -> !s.finished()).toList();
-                List<StepResult> steps = mirror.stepTogether(live);
-                for (int i = 0; i < live.size(); i++) {
-                    for (int t : steps.get(i).tokens()) tokens.get(sessions.indexOf(live.get(i))).add(t);
-                }
-            }
-            for (int i = 0; i < requests.size(); i++) {
-                assertEquals(0, sessions.get(i).stats().drafted);
-                assertArrayEquals(GreedyOracle.run(ar, requests.get(i).prompt(), requests.get(i).maxTokens()),
-                        tokens.get(i).stream().mapToInt(Integer::intValue).toArray(), "request " + i);
-            }
+            assertPlainAndLossless(mirror, sessions, requests, ar);
         } finally {
             sessions.forEach(DecodingSession::close);
             mirror.close();
         }
         assertEquals(0, Models.cpu(TARGET).openCaches());
         assertEquals(0, Models.cpu(DRAFT).openCaches());
+    }
+
+    /** Steps the sessions together to the end: none drafted, each equals AR (prompt and generated tokens). */
+    private static void assertPlainAndLossless(DecodingEngine engine, List<DecodingSession> sessions,
+                                               List<GenerationRequest> requests, DecodingEngine ar) {
+        List<List<Integer>> tokens = new ArrayList<>();
+        for (GenerationRequest r : requests) tokens.add(new ArrayList<>(java.util.Arrays.stream(r.prompt()).boxed().toList()));
+        while (sessions.stream().anyMatch(s -> !s.finished())) {
+            List<DecodingSession> live = sessions.stream().filter(s -> !s.finished()).toList();
+            List<StepResult> steps = engine.stepTogether(live);
+            for (int i = 0; i < live.size(); i++) {
+                for (int t : steps.get(i).tokens()) tokens.get(sessions.indexOf(live.get(i))).add(t);
+            }
+        }
+        for (int i = 0; i < sessions.size(); i++) {
+            assertEquals(0, sessions.get(i).stats().drafted, "more sessions open than the limit: no drafts");
+            assertArrayEquals(GreedyOracle.run(ar, requests.get(i).prompt(), requests.get(i).maxTokens()),
+                    tokens.get(i).stream().mapToInt(Integer::intValue).toArray(), engine.method() + " request " + i);
+        }
     }
 }
