@@ -75,7 +75,6 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         this.pipeline = pipeline;
         int windowRows = options.gamma() + 1;
         this.prefixes = prefixes;
-        this.target = prefixes.runnerFor(targetExec, request.prompt(), Math.max(64, windowRows));
         this.draftModel = new DraftModel(draftExec, lookahead);
         int branches = options.kappa() * windowRows;
         if (options.maxBranches() > 0) branches = Math.min(branches, options.maxBranches());
@@ -84,6 +83,12 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         this.earlyLogits = new float[windowRows * vocab];
         this.windowTokens = new int[windowRows];
         this.draftCache = draftExec.newCache(draftExec.config().contextLength());
+        try {
+            this.target = prefixes.runnerFor(targetExec, request.prompt(), Math.max(64, windowRows));
+        } catch (RuntimeException | Error e) {
+            draftCache.close(); // a target that cannot open must not leak the draft's cache
+            throw e;
+        }
         this.openSessions = openSessions;
         openSessions.incrementAndGet();
     }

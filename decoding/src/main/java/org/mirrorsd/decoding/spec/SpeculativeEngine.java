@@ -111,7 +111,12 @@ public final class SpeculativeEngine implements DecodingEngine {
         Session(GenerationRequest request) {
             super(request, target.config().vocabSize(), target.config().contextLength());
             this.runner = prefixes.runnerFor(target, request.prompt(), Math.max(64, options.gamma() + 1));
-            this.proposer = proposers.apply(this);
+            try {
+                this.proposer = proposers.apply(this);
+            } catch (RuntimeException | Error e) {
+                runner.close(); // a draft device that cannot open must not leak the target's cache
+                throw e;
+            }
             this.window = new int[options.gamma() + 1];
             openSessions.incrementAndGet();
         }
