@@ -99,6 +99,19 @@ class PrefixCacheTest {
     }
 
     @Test
+    void entriesOfAnotherExecutorAreNeverReused() {
+        int[] prompt = GreedyFixtures.forModel(MODEL).get(0).promptTokens();
+        try (PrefixCache prefixes = new PrefixCache(512)) {
+            Run first = run(new AutoregressiveEngine(Models.cpu(MODEL), prefixes), GenerationRequest.greedy(prompt, 30));
+            // Same vocabulary, other model: its caches cannot hold the first model's keys and values.
+            Run other = run(new AutoregressiveEngine(Models.cpu("llama2xs-280K.bin"), prefixes),
+                    GenerationRequest.greedy(nextTurn(first.sequence()), 10));
+            assertEquals(0, other.cached());
+            assertEquals(2, prefixes.entries());
+        }
+    }
+
+    @Test
     void budgetCancelledSequencesAndClose() {
         CpuExecutor cpu = Models.cpu(MODEL);
         int before = cpu.openCaches();

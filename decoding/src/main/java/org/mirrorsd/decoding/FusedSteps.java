@@ -2,6 +2,7 @@ package org.mirrorsd.decoding;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Steps several sessions whose step is "prepare a window of tokens, one target pass over it, use its logits"
@@ -60,7 +61,7 @@ public final class FusedSteps {
 
     /** The sessions as {@code type}, refusing any opened by another engine. */
     public static <S extends Participant> List<S> ours(List<? extends DecodingSession> sessions, Class<S> type,
-                                                        java.util.function.Predicate<S> ownedHere, int max) {
+                                                        Predicate<S> ownedHere, int max) {
         if (sessions.size() > max) throw new IllegalArgumentException(sessions.size() + " sessions, at most " + max + " fuse");
         List<S> out = new ArrayList<>(sessions.size());
         for (DecodingSession s : sessions) {

@@ -1,6 +1,7 @@
 package org.mirrorsd.decoding;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.mirrorsd.devices.KvCache;
 import org.mirrorsd.devices.LayerExecutor;
@@ -25,7 +26,8 @@ public final class PrefixCache implements AutoCloseable {
     private long hits;
     private long reusedPositions;
 
-    private record Entry(int[] tokens, KvCache cache) {}
+    /** A kept sequence: its tokens, and their KV in a cache of {@code exec} (caches only work on their own executor). */
+    private record Entry(LayerExecutor exec, int[] tokens, KvCache cache) {}
 
     /** @param budgetPositions most positions kept over all entries; 0 disables the cache */
     public PrefixCache(int budgetPositions) {
@@ -51,6 +53,7 @@ public final class PrefixCache implements AutoCloseable {
         Entry best = null;
         int bestLength = 0;
         for (Entry e : entries) {
+            if (e.exec() != exec) continue;
             int n = commonPrefix(e.tokens(), prompt, Math.min(e.cache().length(), prompt.length - 1));
             if (n > bestLength) {
                 best = e;
@@ -68,23 +71,23 @@ public final class PrefixCache implements AutoCloseable {
     }
 
     /**
-     * Offers a finished sequence's KV: {@code tokens[0..length)} with their keys and values in {@code cache}
-     * (which stays the caller's to close). Entries it extends are replaced by it.
+     * Offers a finished sequence's KV: {@code tokens[0..length)} with their keys and values in {@code cache}, a
+     * cache of {@code exec} (which stays the caller's to close). Entries it extends are replaced by it.
      */
-    public synchronized void offer(int[] tokens, int length, KvCache cache) {
+    public synchronized void offer(LayerExecutor exec, int[] tokens, int length, KvCache cache) {
         length = Math.min(length, cache.length());
         if (budgetPositions == 0 || length < MIN_REUSE || length > budgetPositions) return;
-        int[] key = java.util.Arrays.copyOf(tokens, length);
+        int[] key = Arrays.copyOf(tokens, length);
         for (var it = entries.iterator(); it.hasNext(); ) {
             Entry e = it.next();
-            if (commonPrefix(e.tokens(), key, e.tokens().length) == e.tokens().length) {
+            if (e.exec() == exec && commonPrefix(e.tokens(), key, e.tokens().length) == e.tokens().length) {
                 drop(e);
                 it.remove();
             }
         }
         KvCache fork = cache.fork();
         fork.truncate(length);
-        entries.addFirst(new Entry(key, fork));
+        entries.addFirst(new Entry(exec, key, fork));
         heldPositions += length;
         while (heldPositions > budgetPositions) drop(entries.removeLast());
     }

@@ -167,7 +167,7 @@ public abstract class SessionBase implements DecodingSession {
      */
     protected void offerPrefix(PrefixCache prefixes, SequenceRunner runner) {
         if (finish == FinishReason.STOP || finish == FinishReason.LENGTH) {
-            prefixes.offer(sequence, sequenceLength, runner.cache());
+            prefixes.offer(runner.executor(), sequence, sequenceLength, runner.cache());
         }
     }
 

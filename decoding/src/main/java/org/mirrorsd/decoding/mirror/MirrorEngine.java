@@ -28,6 +28,8 @@ import org.mirrorsd.models.LlamaConfig;
  * on this engine's draft pipeline thread (one per engine: the draft device is a single queue of work).
  */
 public final class MirrorEngine implements DecodingEngine {
+    /** Most sessions whose plain steps fuse into one pass under load. */
+    public static final int MAX_FUSED = 32;
     private final LayerExecutor target;
     private final LayerExecutor draft;
     private final SpecOptions options;
@@ -36,8 +38,6 @@ public final class MirrorEngine implements DecodingEngine {
     private final LinearHead exitHead;
     private final LinearHead[] lookahead;
     private final PrefixCache prefixes;
-    /** Most sessions whose plain steps fuse into one pass under load. */
-    public static final int MAX_FUSED = 32;
     private final FusedForward fused;
     /** Sessions open now: above {@link SpecOptions#maxSpeculativeSequences} they step without drafts. */
     private final AtomicInteger openSessions = new AtomicInteger();

@@ -28,19 +28,18 @@ public final class SpeculativeEngine implements DecodingEngine {
     private final SpecOptions options;
     private final Function<Session, Proposer> proposers;
     private final FusedForward fused;
+    private final PrefixCache prefixes;
     /** Sessions open now: above {@link SpecOptions#maxSpeculativeSequences} they decode without drafts. */
     private final AtomicInteger openSessions = new AtomicInteger();
 
-    private final PrefixCache prefixes;
-
     private SpeculativeEngine(String method, LayerExecutor target, SpecOptions options,
                               Function<Session, Proposer> proposers, PrefixCache prefixes) {
-        this.prefixes = prefixes;
         this.method = method;
         this.target = target;
         this.options = options;
         this.proposers = proposers;
         this.fused = new FusedForward(target);
+        this.prefixes = prefixes;
     }
 
     public static SpeculativeEngine withDraftModel(LayerExecutor target, LayerExecutor draft, SpecOptions options) {

@@ -3,13 +3,14 @@ package org.mirrorsd.server.scheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +195,7 @@ public final class Scheduler implements AutoCloseable {
                 // Sequence contains engine failures; this is a listener bug. Drop the sequences, keep serving.
                 log.error("sequence failed outside the engine", e);
                 done = new boolean[group.size()];
-                java.util.Arrays.fill(done, true);
+                Arrays.fill(done, true);
             }
             lock.lock();
             try {
