@@ -54,8 +54,7 @@ class SpeculationUnderLoadTest {
 
     @Test
     void mirrorStepsPlainlyUnderLoadAndResumesMidGeneration() {
-        var options = SpecOptions.defaults().withGamma(4).withKappa(2).withExitLayer(2).withMaxSpeculativeSequences(1);
-        DecodingEngine mirror = new MirrorEngine(Models.cpu(TARGET), Models.cpu(DRAFT), options);
+        DecodingEngine mirror = mirrorLimitedToOne();
         AutoregressiveEngine ar = new AutoregressiveEngine(Models.cpu(TARGET));
         int[] prompt = GreedyFixtures.forModel(TARGET).get(2).promptTokens();
         List<Integer> tokens = new ArrayList<>(java.util.Arrays.stream(prompt).boxed().toList());
@@ -75,8 +74,7 @@ class SpeculationUnderLoadTest {
 
     @Test
     void mirrorFusesItsPlainStepsUnderLoad() {
-        var options = SpecOptions.defaults().withGamma(4).withKappa(2).withExitLayer(2).withMaxSpeculativeSequences(1);
-        MirrorEngine mirror = new MirrorEngine(Models.cpu(TARGET), Models.cpu(DRAFT), options);
+        MirrorEngine mirror = mirrorLimitedToOne();
         AutoregressiveEngine ar = new AutoregressiveEngine(Models.cpu(TARGET));
         var fixtures = GreedyFixtures.forModel(TARGET);
         List<GenerationRequest> requests = new ArrayList<>();
@@ -91,6 +89,12 @@ class SpeculationUnderLoadTest {
         }
         assertEquals(0, Models.cpu(TARGET).openCaches());
         assertEquals(0, Models.cpu(DRAFT).openCaches());
+    }
+
+    /** Mirror-SD on the small pair that drafts only while one session is open. */
+    private static MirrorEngine mirrorLimitedToOne() {
+        var options = SpecOptions.defaults().withGamma(4).withKappa(2).withExitLayer(2).withMaxSpeculativeSequences(1);
+        return new MirrorEngine(Models.cpu(TARGET), Models.cpu(DRAFT), options);
     }
 
     /** Steps the sessions together to the end: none drafted, each equals AR (prompt and generated tokens). */

@@ -11,6 +11,9 @@ import java.util.function.Predicate;
  * draws do not change.
  */
 public final class FusedSteps {
+    /** Most sessions one fused step takes; the server's concurrency limit usually caps it first. */
+    public static final int MAX_SESSIONS = 32;
+
     private FusedSteps() {}
 
     /** A session that can take part in a fused step. */
@@ -61,8 +64,10 @@ public final class FusedSteps {
 
     /** The sessions as {@code type}, refusing any opened by another engine. */
     public static <S extends Participant> List<S> ours(List<? extends DecodingSession> sessions, Class<S> type,
-                                                        Predicate<S> ownedHere, int max) {
-        if (sessions.size() > max) throw new IllegalArgumentException(sessions.size() + " sessions, at most " + max + " fuse");
+                                                        Predicate<S> ownedHere) {
+        if (sessions.size() > MAX_SESSIONS) {
+            throw new IllegalArgumentException(sessions.size() + " sessions, at most " + MAX_SESSIONS + " fuse");
+        }
         List<S> out = new ArrayList<>(sessions.size());
         for (DecodingSession s : sessions) {
             if (!type.isInstance(s) || !ownedHere.test(type.cast(s))) {

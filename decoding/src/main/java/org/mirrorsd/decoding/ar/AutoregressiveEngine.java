@@ -21,8 +21,6 @@ import org.mirrorsd.models.LlamaConfig;
  */
 public final class AutoregressiveEngine implements DecodingEngine {
     private static final int PREFILL_CHUNK = 64;
-    /** Most sessions fused into one pass; the server's concurrency limit usually caps it first. */
-    public static final int MAX_FUSED = 32;
     private final LayerExecutor target;
     private final FusedForward fused;
     private final PrefixCache prefixes;
@@ -50,11 +48,11 @@ public final class AutoregressiveEngine implements DecodingEngine {
     }
 
     @Override
-    public int maxFusedSessions() { return MAX_FUSED; }
+    public int maxFusedSessions() { return FusedSteps.MAX_SESSIONS; }
 
     @Override
     public List<StepResult> stepTogether(List<? extends DecodingSession> sessions) {
-        return FusedSteps.step(FusedSteps.ours(sessions, Session.class, s -> s.engine() == this, MAX_FUSED), fused);
+        return FusedSteps.step(FusedSteps.ours(sessions, Session.class, s -> s.engine() == this), fused);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.FusedForward;
@@ -16,6 +15,7 @@ import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.calibration.LinearHead;
 import org.slf4j.LoggerFactory;
 import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.spec.SpeculationLimit;
 import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LlamaConfig;
 
@@ -28,8 +28,6 @@ import org.mirrorsd.models.LlamaConfig;
  * on this engine's draft pipeline thread (one per engine: the draft device is a single queue of work).
  */
 public final class MirrorEngine implements DecodingEngine {
-    /** Most sessions whose plain steps fuse into one pass under load. */
-    public static final int MAX_FUSED = 32;
     private final LayerExecutor target;
     private final LayerExecutor draft;
     private final SpecOptions options;
@@ -39,8 +37,7 @@ public final class MirrorEngine implements DecodingEngine {
     private final LinearHead[] lookahead;
     private final PrefixCache prefixes;
     private final FusedForward fused;
-    /** Sessions open now: above {@link SpecOptions#maxSpeculativeSequences} they step without drafts. */
-    private final AtomicInteger openSessions = new AtomicInteger();
+    private final SpeculationLimit limit;
 
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
         this(target, draft, options, null);
@@ -56,6 +53,7 @@ public final class MirrorEngine implements DecodingEngine {
                         PrefixCache prefixes) {
         this.prefixes = prefixes;
         this.fused = new FusedForward(target);
+        this.limit = new SpeculationLimit(options.maxSpeculativeSequences());
         if (target.config().vocabSize() != draft.config().vocabSize()) {
             throw new IllegalArgumentException("draft vocabulary (" + draft.config().vocabSize()
                     + ") differs from the target's (" + target.config().vocabSize() + ")");
@@ -93,13 +91,13 @@ public final class MirrorEngine implements DecodingEngine {
     @Override
     public MirrorSession open(GenerationRequest request) {
         return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline, prefixes,
-                openSessions);
+                limit);
     }
 
     /** Mirror steps fuse only under load, when they are plain ones; with no load limit they never do. */
     @Override
     public int maxFusedSessions() {
-        return options.maxSpeculativeSequences() > 0 ? MAX_FUSED : 1;
+        return limit.isSet() ? FusedSteps.MAX_SESSIONS : 1;
     }
 
     /**
@@ -108,8 +106,8 @@ public final class MirrorEngine implements DecodingEngine {
      */
     @Override
     public List<StepResult> stepTogether(List<? extends DecodingSession> sessions) {
-        List<MirrorSession> ours = FusedSteps.ours(sessions, MirrorSession.class, s -> s.countedIn(openSessions), MAX_FUSED);
-        if (ours.size() > 1 && ours.stream().allMatch(MirrorSession::overloadedNow)) return FusedSteps.step(ours, fused);
+        List<MirrorSession> ours = FusedSteps.ours(sessions, MirrorSession.class, s -> s.limitedBy(limit));
+        if (ours.size() > 1 && limit.exceeded()) return FusedSteps.step(ours, fused);
         List<StepResult> results = new ArrayList<>(ours.size());
         for (MirrorSession s : ours) results.add(s.step());
         return results;

@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.mirrorsd.decoding.FusedSteps;
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.PrefixCache;
@@ -17,6 +16,7 @@ import org.mirrorsd.decoding.calibration.LinearHead;
 import org.mirrorsd.decoding.spec.Draft;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.spec.SpeculationLimit;
 import org.mirrorsd.decoding.spec.SpeculativeSessionBase;
 import org.mirrorsd.devices.ForwardBatch;
 import org.mirrorsd.devices.KvCache;
@@ -41,7 +41,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     private final ExecutorService pipeline;
     private final SequenceRunner target;
     private final PrefixCache prefixes;
-    private final AtomicInteger openSessions;
+    private final SpeculationLimit limit;
     private final DraftModel draftModel;
     private final ForwardBatch rolloutBatch;
     private final SplittableRandom draftRandom;
@@ -65,7 +65,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
 
     MirrorSession(GenerationRequest request, LayerExecutor targetExec, LayerExecutor draftExec, SpecOptions options,
                   int exitLayer, LinearHead exitHead, LinearHead[] lookahead, ExecutorService pipeline,
-                  PrefixCache prefixes, AtomicInteger openSessions) {
+                  PrefixCache prefixes, SpeculationLimit limit) {
         super(request, targetExec.config().vocabSize(), targetExec.config().contextLength());
         this.options = options;
         this.exitLayer = exitLayer;
@@ -89,8 +89,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             draftCache.close(); // a target that cannot open must not leak the draft's cache
             throw e;
         }
-        this.openSessions = openSessions;
-        openSessions.incrementAndGet();
+        this.limit = limit;
+        limit.opened();
     }
 
     public List<StepTimes> timeline() {
@@ -110,7 +110,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         int len = sequenceLength;
         // The window must also fit the draft's context (it may be shorter than the target's).
         int n = Math.min(Math.min(options.gamma(), remainingBudget() - 1), draftCache.capacity() - len);
-        if (n <= 0 || overloaded()) {
+        // Under load (see SpeculationLimit) a plain step; the draft catches up when drafting resumes.
+        if (n <= 0 || limit.exceeded()) {
             plainStep();
             return;
         }
@@ -231,15 +232,6 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         windowProbs = d.probs();
     }
 
-    /**
-     * More Mirror sessions open than {@link SpecOptions#maxSpeculativeSequences}: their pipelines would contend
-     * for the cores, so each steps plainly until the load drops (the draft catches up when drafting resumes).
-     */
-    private boolean overloaded() {
-        int max = options.maxSpeculativeSequences();
-        return max > 0 && openSessions.get() > max;
-    }
-
     /** No room for a window (last token of the budget or context), or no drafting under load: one ordinary pass. */
     private void plainStep() {
         prepare();
@@ -275,11 +267,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     @Override
     public SequenceRunner runner() { return target; }
 
-    /** Whether the engine counting its sessions in {@code sessions} opened this one. */
-    boolean countedIn(AtomicInteger sessions) { return openSessions == sessions; }
-
-    /** Whether this session's steps are plain ones now (the engine then fuses them). */
-    boolean overloadedNow() { return overloaded(); }
+    /** Whether the engine holding {@code engineLimit} opened this session. */
+    boolean limitedBy(SpeculationLimit engineLimit) { return limit == engineLimit; }
 
     private void record(StepTimes t) {
         synchronized (timeline) {
@@ -303,7 +292,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     @Override
     protected void release() {
         // Steps always join the draft pipeline before returning, so no draft work is in flight here.
-        openSessions.decrementAndGet();
+        limit.closed();
         draftCache.close();
         offerPrefix(prefixes, target);
         target.close();

@@ -1,7 +1,6 @@
 package org.mirrorsd.decoding.spec;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
@@ -21,16 +20,13 @@ import org.mirrorsd.models.LlamaConfig;
  * Sessions stepped together draft each on their own and share one target pass for all their windows.
  */
 public final class SpeculativeEngine implements DecodingEngine {
-    /** Most sessions whose verification passes fuse into one; the server's concurrency limit usually caps it first. */
-    public static final int MAX_FUSED = 32;
     private final String method;
     private final LayerExecutor target;
     private final SpecOptions options;
     private final Function<Session, Proposer> proposers;
     private final FusedForward fused;
     private final PrefixCache prefixes;
-    /** Sessions open now: above {@link SpecOptions#maxSpeculativeSequences} they decode without drafts. */
-    private final AtomicInteger openSessions = new AtomicInteger();
+    private final SpeculationLimit limit;
 
     private SpeculativeEngine(String method, LayerExecutor target, SpecOptions options,
                               Function<Session, Proposer> proposers, PrefixCache prefixes) {
@@ -40,6 +36,7 @@ public final class SpeculativeEngine implements DecodingEngine {
         this.proposers = proposers;
         this.fused = new FusedForward(target);
         this.prefixes = prefixes;
+        this.limit = new SpeculationLimit(options.maxSpeculativeSequences());
     }
 
     public static SpeculativeEngine withDraftModel(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
@@ -90,12 +87,12 @@ public final class SpeculativeEngine implements DecodingEngine {
     }
 
     @Override
-    public int maxFusedSessions() { return MAX_FUSED; }
+    public int maxFusedSessions() { return FusedSteps.MAX_SESSIONS; }
 
     /** Drafts are made per session; the target's verification passes of all the windows are fused into one. */
     @Override
     public List<StepResult> stepTogether(List<? extends DecodingSession> sessions) {
-        return FusedSteps.step(FusedSteps.ours(sessions, Session.class, s -> s.engine() == this, MAX_FUSED), fused);
+        return FusedSteps.step(FusedSteps.ours(sessions, Session.class, s -> s.engine() == this), fused);
     }
 
     @Override
@@ -117,7 +114,7 @@ public final class SpeculativeEngine implements DecodingEngine {
                 throw e;
             }
             this.window = new int[options.gamma() + 1];
-            openSessions.incrementAndGet();
+            limit.opened();
         }
 
         SpeculativeEngine engine() { return SpeculativeEngine.this; }
@@ -143,23 +140,15 @@ public final class SpeculativeEngine implements DecodingEngine {
         /** Drafts up to γ tokens: the window is the last committed token and the draft. */
         @Override
         public int prepare() {
-            int n = drafting() ? Math.min(options.gamma(), remainingBudget() - 1) : 0;
+            // Under load (see SpeculationLimit) the step is a plain one, still verified like any other (an empty
+            // draft); the draft model catches up when drafting resumes.
+            int n = limit.exceeded() ? 0 : Math.min(options.gamma(), remainingBudget() - 1);
             long t0 = System.nanoTime();
             draft = n > 0 ? proposer.propose(sequence, sequenceLength, n) : Draft.EMPTY;
             stats.draftNanos += System.nanoTime() - t0;
             window[0] = lastToken();
             System.arraycopy(draft.tokens(), 0, window, 1, draft.size());
             return draft.size() + 1;
-        }
-
-        /**
-         * Under load (more sessions open than {@link SpecOptions#maxSpeculativeSequences}) the target's passes
-         * are shared by many sequences and drafting costs more than it saves: the step is a plain one, still
-         * verified like any other (an empty draft), and the draft model catches up when drafting resumes.
-         */
-        private boolean drafting() {
-            int max = options.maxSpeculativeSequences();
-            return max == 0 || openSessions.get() <= max;
         }
 
         /** The target scored the window: accept a prefix of the draft, roll back the rest. */
@@ -180,7 +169,7 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         @Override
         protected void release() {
-            openSessions.decrementAndGet();
+            limit.closed();
             offerPrefix(prefixes, runner);
             proposer.close();
             runner.close();

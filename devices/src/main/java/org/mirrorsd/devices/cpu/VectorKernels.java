@@ -206,13 +206,20 @@ public final class VectorKernels {
             a6 = wv.fma(FloatVector.fromArray(F, x, o + 6 * stride), a6);
             a7 = wv.fma(FloatVector.fromArray(F, x, o + 7 * stride), a7);
         }
-        float[] s = {sumLanes(a0), sumLanes(a1), sumLanes(a2), sumLanes(a3),
-                sumLanes(a4), sumLanes(a5), sumLanes(a6), sumLanes(a7)};
+        // Lane sums straight into the outputs, then the scalar tail onto them: the same additions, in the same
+        // order, as a local sum would make, without an array allocated for every weight row.
+        out[outOff] = sumLanes(a0);
+        out[outOff + outStride] = sumLanes(a1);
+        out[outOff + 2 * outStride] = sumLanes(a2);
+        out[outOff + 3 * outStride] = sumLanes(a3);
+        out[outOff + 4 * outStride] = sumLanes(a4);
+        out[outOff + 5 * outStride] = sumLanes(a5);
+        out[outOff + 6 * outStride] = sumLanes(a6);
+        out[outOff + 7 * outStride] = sumLanes(a7);
         for (; i < n; i++) {
             float wi = w.get(LE_FLOAT, byteOff + 4L * i);
-            for (int r = 0; r < 8; r++) s[r] += wi * x[xOff + r * stride + i];
+            for (int r = 0; r < 8; r++) out[outOff + r * outStride] += wi * x[xOff + r * stride + i];
         }
-        for (int r = 0; r < 8; r++) out[outOff + r * outStride] = s[r];
     }
 
     static void dotF32x4(MemorySegment w, long byteOff, float[] x, int xOff, int stride, int n, float[] out, int outOff, int outStride) {
