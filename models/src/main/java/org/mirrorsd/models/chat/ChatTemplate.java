@@ -19,4 +19,20 @@ public sealed interface ChatTemplate
      * @param addGenerationPrompt end with the opening of an assistant turn, so the model writes the reply
      */
     String render(List<ChatMessage> messages, boolean addGenerationPrompt);
+
+    /**
+     * Renders a full request (tools, tool calls, template keyword arguments). The built-in styles know only roles
+     * and text; the model's own Jinja template sees everything.
+     */
+    default String render(ChatPrompt prompt) {
+        List<ChatMessage> plain = new java.util.ArrayList<>();
+        for (java.util.Map<String, Object> m : prompt.messages()) {
+            Object content = m.get("content");
+            plain.add(new ChatMessage(String.valueOf(m.get("role")), content == null ? "" : String.valueOf(content)));
+        }
+        return render(plain, prompt.addGenerationPrompt());
+    }
+
+    /** The Jinja source this template renders ({@code tokenizer.chat_template}), or null for a built-in style. */
+    default String source() { return null; }
 }
