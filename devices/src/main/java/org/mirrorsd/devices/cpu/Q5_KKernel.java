@@ -1,6 +1,15 @@
 package org.mirrorsd.devices.cpu;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static org.mirrorsd.devices.cpu.IntLanes.B;
+import static org.mirrorsd.devices.cpu.IntLanes.I;
+import static org.mirrorsd.devices.cpu.IntLanes.L;
+import static org.mirrorsd.devices.cpu.IntLanes.LE;
+
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import org.mirrorsd.models.tensor.Blocks;
@@ -22,19 +31,19 @@ final class Q5_KKernel {
             long x = (firstBlock + b) * BB;
             int q = aRow * a.width + 256 * b;
             KScales.unpack(w, x + 4, sm);
-            IntVector acc = IntVector.zero(IntLanes.I);
+            IntVector acc = IntVector.zero(I);
             for (int j = 0; j < 4; j++) {
-                IntVector lo = IntVector.zero(IntLanes.I), hi = IntVector.zero(IntLanes.I);
                 long qs = x + 48 + 32L * j;
-                for (int c = 0; c < 32; c += IntLanes.L) {
-                    IntVector packed = IntLanes.bytes(w, qs + c);
-                    IntVector h = IntLanes.bytes(w, x + 16 + c);
-                    IntVector l5 = IntLanes.low(packed).or(h.lanewise(VectorOperators.ASHR, 2 * j).and(1).lanewise(VectorOperators.LSHL, 4));
-                    IntVector h5 = IntLanes.high(packed).or(h.lanewise(VectorOperators.ASHR, 2 * j + 1).and(1).lanewise(VectorOperators.LSHL, 4));
-                    lo = l5.mul(IntLanes.ints(a.qK, q + 64 * j + c)).add(lo);
-                    hi = h5.mul(IntLanes.ints(a.qK, q + 64 * j + 32 + c)).add(hi);
+                int qa = q + 64 * j;
+                for (int c = 0; c < 32; c += L) {
+                    IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, qs + c, LE).convertShape(B2I, I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, x + 16 + c, LE).convertShape(B2I, I, 0);
+                    IntVector lo = packed.and(0xF).or(h.lanewise(ASHR, 2 * j).and(1).lanewise(LSHL, 4));
+                    IntVector hi = packed.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2 * j + 1).and(1).lanewise(LSHL, 4));
+                    IntVector part = lo.mul(IntVector.fromArray(I, a.qK, qa + c)).mul(sm[2 * j])
+                            .add(hi.mul(IntVector.fromArray(I, a.qK, qa + 32 + c)).mul(sm[2 * j + 1]));
+                    acc = acc.add(part);
                 }
-                acc = lo.mul(sm[2 * j]).add(hi.mul(sm[2 * j + 1])).add(acc);
             }
             sum += Q4_KKernel.combine(w, x, a, aRow, b, acc.reduceLanes(VectorOperators.ADD), sm);
         }

@@ -1,6 +1,15 @@
 package org.mirrorsd.devices.cpu;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static org.mirrorsd.devices.cpu.IntLanes.B;
+import static org.mirrorsd.devices.cpu.IntLanes.I;
+import static org.mirrorsd.devices.cpu.IntLanes.L;
+import static org.mirrorsd.devices.cpu.IntLanes.LE;
+
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import org.mirrorsd.models.tensor.Blocks;
@@ -19,22 +28,24 @@ final class Q6_KKernel {
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             long x = (firstBlock + b) * BB;
-            IntVector acc = IntVector.zero(IntLanes.I);
+            IntVector acc = IntVector.zero(I);
             for (int n = 0; n < 2; n++) {
                 long ql = x + 64L * n, qh = x + 128 + 32L * n, sc = x + 192 + 8L * n;
                 int q = aRow * a.width + 256 * b + 128 * n;
-                for (int c = 0; c < 32; c += IntLanes.L) {
-                    IntVector l0 = IntLanes.bytes(w, ql + c), l1 = IntLanes.bytes(w, ql + 32 + c);
-                    IntVector h = IntLanes.bytes(w, qh + c);
-                    int is = c / 16;
-                    IntVector q1 = IntLanes.low(l0).or(IntLanes.twoBits(h, 0).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                    IntVector q2 = IntLanes.low(l1).or(IntLanes.twoBits(h, 2).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                    IntVector q3 = IntLanes.high(l0).or(IntLanes.twoBits(h, 4).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                    IntVector q4 = IntLanes.high(l1).or(IntLanes.twoBits(h, 6).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                    acc = q1.mul(IntLanes.ints(a.qK, q + c)).mul(Blocks.s8(w, sc + is)).add(acc);
-                    acc = q2.mul(IntLanes.ints(a.qK, q + 32 + c)).mul(Blocks.s8(w, sc + is + 2)).add(acc);
-                    acc = q3.mul(IntLanes.ints(a.qK, q + 64 + c)).mul(Blocks.s8(w, sc + is + 4)).add(acc);
-                    acc = q4.mul(IntLanes.ints(a.qK, q + 96 + c)).mul(Blocks.s8(w, sc + is + 6)).add(acc);
+                for (int c = 0; c < 32; c += L) {
+                    IntVector l0 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + c, LE).convertShape(B2I, I, 0);
+                    IntVector l1 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + c, LE).convertShape(B2I, I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, qh + c, LE).convertShape(B2I, I, 0);
+                    long s = sc + c / 16;
+                    IntVector part = l0.and(0xF).or(h.and(3).lanewise(LSHL, 4)).sub(32)
+                            .mul(IntVector.fromArray(I, a.qK, q + c)).mul(Blocks.s8(w, s))
+                            .add(l1.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32)
+                                    .mul(IntVector.fromArray(I, a.qK, q + 32 + c)).mul(Blocks.s8(w, s + 2)))
+                            .add(l0.lanewise(ASHR, 4).and(0xF).or(h.and(0x30)).sub(32)
+                                    .mul(IntVector.fromArray(I, a.qK, q + 64 + c)).mul(Blocks.s8(w, s + 4)))
+                            .add(l1.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2).and(0x30)).sub(32)
+                                    .mul(IntVector.fromArray(I, a.qK, q + 96 + c)).mul(Blocks.s8(w, s + 6)));
+                    acc = acc.add(part);
                 }
             }
             sum += Blocks.f16(w, x + 208) * a.dK[aRow * (a.width / 256) + b] * acc.reduceLanes(VectorOperators.ADD);

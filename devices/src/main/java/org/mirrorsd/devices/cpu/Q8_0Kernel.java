@@ -1,9 +1,16 @@
 package org.mirrorsd.devices.cpu;
 
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static org.mirrorsd.devices.cpu.IntLanes.B;
+import static org.mirrorsd.devices.cpu.IntLanes.I;
+import static org.mirrorsd.devices.cpu.IntLanes.L;
+import static org.mirrorsd.devices.cpu.IntLanes.LE;
+
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import org.mirrorsd.models.tensor.Blocks;
 import org.mirrorsd.models.tensor.Q8_0Tensor;
 
@@ -22,13 +29,14 @@ final class Q8_0Kernel {
         int q = aRow * a.width, d = aRow * (a.width / 32);
         long base = firstBlock * BB;
         for (int b = 0; b < blocks; b++, q += 32) {
-            long off = base + (long) b * BB;
-            IntVector sum = IntVector.zero(IntLanes.I);
-            for (int c = 0; c < 32; c += IntLanes.L) {
-                sum = IntLanes.bytes(w, off + 2 + c).mul(IntLanes.ints(a.q32, q + c)).add(sum);
+            long off = base + (long) b * BB + 2;
+            IntVector sum = IntVector.zero(I);
+            for (int c = 0; c < 32; c += L) {
+                sum = sum.add(((IntVector) ByteVector.fromMemorySegment(B, w, off + c, LE).convertShape(B2I, I, 0))
+                        .mul(IntVector.fromArray(I, a.q32, q + c)));
             }
-            float scale = Blocks.f16(w, off) * a.d32[d + b];
-            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(VectorKernels.F, scale), acc);
+            float scale = Blocks.f16(w, off - 2) * a.d32[d + b];
+            acc = ((FloatVector) sum.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, scale), acc);
         }
         return VectorKernels.sumLanes(acc);
     }
