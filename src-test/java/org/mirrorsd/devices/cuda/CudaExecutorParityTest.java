@@ -135,9 +135,12 @@ class CudaExecutorParityTest {
                 gpu.runLayers(0, layers, gb);
                 cpu.logits(cb, expected);
                 gpu.logits(gb, actual);
+                // The CPU rounds activations to Q8_0 before a Q8_0 matmul, as llama.cpp does; the device multiplies
+                // F32 activations, so their logits differ by that rounding (measured up to ~0.06 here).
+                float tol = variant.equals("q8_0") ? 0.2f : TOL;
                 for (int r = 0; r < chunk; r++) {
                     assertArrayEquals(Arrays.copyOfRange(expected, r * vocab, (r + 1) * vocab),
-                            Arrays.copyOfRange(actual, r * vocab, (r + 1) * vocab), TOL, variant + " position " + (done + r));
+                            Arrays.copyOfRange(actual, r * vocab, (r + 1) * vocab), tol, variant + " position " + (done + r));
                 }
                 // Greedy picks on the device agree with the host's argmax of the same logits.
                 int[] picks = new int[chunk];
