@@ -3,6 +3,7 @@ package org.mirrorsd.devices.cpu;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,6 +22,8 @@ final class IntLanes {
     static final int L = I.length();
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(I.vectorBitSize() / 4));
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Shorts, as many lanes as the int vectors: 4-bit weights times 8-bit activations, summed in 16 bits. */
+    static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(I.vectorBitSize() / 2));
 
     private IntLanes() {}
 }

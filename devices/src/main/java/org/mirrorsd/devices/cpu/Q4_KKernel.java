@@ -1,15 +1,18 @@
 package org.mirrorsd.devices.cpu;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.S2I;
 import static org.mirrorsd.devices.cpu.IntLanes.B;
 import static org.mirrorsd.devices.cpu.IntLanes.I;
 import static org.mirrorsd.devices.cpu.IntLanes.L;
 import static org.mirrorsd.devices.cpu.IntLanes.LE;
+import static org.mirrorsd.devices.cpu.IntLanes.S;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.mirrorsd.models.tensor.Blocks;
 import org.mirrorsd.models.tensor.Q4_KTensor;
@@ -35,12 +38,15 @@ final class Q4_KKernel {
             for (int j = 0; j < 4; j++) {
                 long qs = x + 16 + 32L * j;
                 int qa = q + 64 * j;
+                // 32 products of a 4-bit weight and an 8-bit activation sum to at most 32 * 15 * 127: a short.
+                ShortVector lo = ShortVector.zero(S), hi = ShortVector.zero(S);
                 for (int c = 0; c < 32; c += L) {
-                    IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, qs + c, LE).convertShape(B2I, I, 0);
-                    IntVector part = packed.and(0xF).mul(IntVector.fromArray(I, a.qK, qa + c)).mul(sm[2 * j])
-                            .add(packed.lanewise(ASHR, 4).and(0xF).mul(IntVector.fromArray(I, a.qK, qa + 32 + c)).mul(sm[2 * j + 1]));
-                    acc = acc.add(part);
+                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B, w, qs + c, LE).convertShape(B2S, S, 0);
+                    lo = lo.add(packed.and((short) 0xF).mul(ShortVector.fromArray(S, a.qKShort, qa + c)));
+                    hi = hi.add(packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, a.qKShort, qa + 32 + c)));
                 }
+                acc = acc.add(((IntVector) lo.convertShape(S2I, I, 0)).mul(sm[2 * j]))
+                        .add(((IntVector) hi.convertShape(S2I, I, 0)).mul(sm[2 * j + 1]));
             }
             sum += combine(w, x, a, aRow, b, acc.reduceLanes(VectorOperators.ADD), sm);
         }

@@ -48,6 +48,8 @@ public final class QuantizedActivations {
     float[] s32;
     /** Blocks of 256: values, F32 scales, sums of each 16 values. */
     int[] qK;
+    /** The same values as shorts, for kernels whose products and sums fit in 16 bits (4-bit weights). */
+    short[] qKShort;
     float[] dK;
     int[] bsumsK;
 
@@ -111,6 +113,7 @@ public final class QuantizedActivations {
         if (width % 256 != 0) throw new IllegalArgumentException("Q8_K activations need a multiple of 256 elements, got " + width);
         int blocks = width / 256;
         qK = new int[rows * width];
+        qKShort = new short[rows * width];
         dK = new float[rows * blocks];
         bsumsK = new int[rows * width / 16];
         for (int r = 0; r < rows; r++) {
@@ -133,6 +136,7 @@ public final class QuantizedActivations {
                     bsumsK[o / 16 + g] = s;
                 }
                 dK[r * blocks + b] = 1f / iscale;
+                for (int j = 0; j < 256; j++) qKShort[o + j] = (short) qK[o + j];
             }
         }
     }
