@@ -14,8 +14,9 @@ final class BytePairTokenizer extends VocabularyTokenizer {
     private final PreTokenizer preTokenizer;
 
     BytePairTokenizer(Vocabulary vocab, SpecialTokens special, SpecialTokenSplitter splitter,
-                      Map<String, Integer> mergeRanks, PreTokenizer preTokenizer) {
-        super(vocab, special, splitter, false, preTokenizer.cleanSpaces());
+                      Map<String, Integer> mergeRanks, PreTokenizer preTokenizer, boolean addSpacePrefix) {
+        // add_space_prefix only matters to decoding here: llama.cpp's BPE never adds the space when encoding.
+        super(vocab, special, splitter, addSpacePrefix, preTokenizer.cleanSpaces());
         this.mergeRanks = mergeRanks;
         this.preTokenizer = preTokenizer;
     }
