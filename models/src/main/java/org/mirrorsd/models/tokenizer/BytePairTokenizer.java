@@ -21,6 +21,11 @@ final class BytePairTokenizer extends VocabularyTokenizer {
         this.preTokenizer = preTokenizer;
     }
 
+    /** The same vocabulary and merges under another pre-tokenizer; the tables are shared, so this is cheap. */
+    BytePairTokenizer withPreTokenizer(PreTokenizer other) {
+        return new BytePairTokenizer(vocab, special(), splitter(), mergeRanks, other, addSpacePrefix());
+    }
+
     @Override
     byte[] computeTokenBytes(int token) {
         String piece = vocab.piece(token);

@@ -12,7 +12,9 @@ import java.util.TreeSet;
  * A {@code tokenizer.ggml.pre} value as llama.cpp reads it ({@code llama_vocab::impl::load}): the splitting
  * regexes, and the flags that name sets: {@code ignore_merges} (a word that is a token skips the merges),
  * {@code clean_spaces} (decoding drops the space before punctuation and contractions) and the default for
- * {@code add_bos} when the file does not say.
+ * {@code add_bos} when the file does not say. Every regex type was checked against llama.cpp b11669's
+ * llama-tokenize with the Llama 3 vocabulary re-labelled to one name per type (texts of test-tokenizer-0 plus
+ * Unicode, digit and contraction cases).
  *
  * @param name         the value in the file
  * @param type         its regexes
@@ -31,7 +33,8 @@ record PreTokenizer(String name, PreTokenizerType type, boolean ignoreMerges, bo
         define(DEFAULT, 0, "default");
         define(LLAMA3, IGNORE_MERGES | ADD_BOS, "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral",
                 "midm-2.0", "lfm2", "jina-v5-nano");
-        define(LLAMA3, 0, "dbrx", "smaug-bpe", "glm4", "chatglm-bpe");
+        define(LLAMA3, 0, "dbrx", "smaug-bpe", "chatglm-bpe");
+        define(LLAMA3, IGNORE_MERGES, "glm4"); // llama.cpp b11669 skips the merges of whole-token words for glm4
         define(MINICPM5, IGNORE_MERGES, "minicpm5");
         define(DEEPSEEK_LLM, KEEP_SPACES, "deepseek-llm");
         define(DEEPSEEK_CODER, KEEP_SPACES, "deepseek-coder");
