@@ -133,12 +133,19 @@ final class RegexSplitter {
             Matcher m = pattern.matcher(subject);
             m.region(toChar == null ? start : toChar[start], toChar == null ? end : toChar[end]);
             int last = start;
-            while (m.find()) {
-                int ms = toChar == null ? m.start() : text.charToCp[m.start()];
-                int me = toChar == null ? m.end() : text.charToCp[m.end()];
-                if (ms > last) out.add(ms - last);
-                if (me > ms) out.add(me - ms);
-                last = me;
+            try {
+                while (m.find()) {
+                    int ms = toChar == null ? m.start() : text.charToCp[m.start()];
+                    int me = toChar == null ? m.end() : text.charToCp[m.end()];
+                    if (ms > last) out.add(ms - last);
+                    if (me > ms) out.add(me - ms);
+                    last = me;
+                }
+            } catch (StackOverflowError e) {
+                // Nested repetitions recurse once per repeat in java.util.regex (as in llama.cpp's std::regex):
+                // a very long run of one pattern is refused with a message rather than taking the thread down.
+                throw new IllegalArgumentException("text too long for pre-tokenizer regex '" + pattern.pattern()
+                        + "': a run of " + (end - last) + " characters from position " + last + " exhausts the stack");
             }
             if (last < end) out.add(end - last);
         }
