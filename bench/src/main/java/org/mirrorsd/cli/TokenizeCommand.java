@@ -30,7 +30,8 @@ import org.mirrorsd.models.tokenizer.Tokenizer;
  */
 final class TokenizeCommand extends OptionsCommand {
     private static final CommandLine CLI = CommandLine.builder("tokenize", "print the token ids of a text (no BOS)")
-            .option("model", "PATH", "model (or vocabulary-only GGUF) whose tokenizer to use")
+            .option("model", "PATH", "model (or vocabulary-only GGUF, directory, Hub owner/repo) whose tokenizer to use")
+            .option("quant", "TAG", "quant tag that picks the GGUF in a directory or repository (e.g. Q4_K_M)")
             .option("tokenizer", "PATH", "tokenizer file (default: the model's)")
             .option("text", "TEXT", "the text to tokenize")
             .option("file", "PATH", "tokenize the whole content of this UTF-8 file (like llama-tokenize --file)")
@@ -53,7 +54,7 @@ final class TokenizeCommand extends OptionsCommand {
         if (inputs != 1) throw new UsageException("give exactly one of --text TEXT, --file PATH, --jsonl");
         if (a.flag("jsonl") && a.flag("json")) throw new UsageException("--json and --jsonl do not combine");
         boolean parseSpecial = a.flag("parse-special");
-        Tokenizer tokenizer = TokenizerLoader.load(model, a.pathValue("tokenizer").orElse(null));
+        Tokenizer tokenizer = TokenizerLoader.load(model, a.pathValue("tokenizer").orElse(null), a.value("quant", null));
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try {
             if (a.flag("jsonl")) {

@@ -23,7 +23,12 @@ public final class TokenizerLoader {
      * go through {@link ModelLoader}.
      */
     public static Tokenizer load(Path model, Path tokenizerPath) throws IOException {
-        if (!Files.isRegularFile(model)) throw new NoSuchFileException(model.toString(), null, "model file not found");
+        return load(model, tokenizerPath, null);
+    }
+
+    /** As {@link #load(Path, Path)}; {@code model} may also be a directory or Hub reference, {@code quant} picks. */
+    public static Tokenizer load(Path model, Path tokenizerPath, String quant) throws IOException {
+        model = ModelLoader.locate(model, quant);
         if (tokenizerPath != null && !Files.isRegularFile(tokenizerPath)) {
             throw new NoSuchFileException(tokenizerPath.toString(), null, "tokenizer file not found");
         }
@@ -37,7 +42,7 @@ public final class TokenizerLoader {
                 return Tokenizers.fromGguf(gguf);
             }
         }
-        try (LoadedModel m = ModelLoader.load(model, tokenizerPath, null)) {
+        try (LoadedModel m = ModelLoader.load(model, tokenizerPath, null, quant)) {
             return m.tokenizer();
         }
     }
