@@ -111,7 +111,9 @@ class LlamaCppVocabTest {
             assertEquals(50257, Tokenizers.fromGguf(gguf).vocabularySize());
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 1000, "GGUF open + tokenizer build took " + millis + " ms");
+        // A guard against a quadratic build, not a speed figure (bench/ measures speed): ~100 ms when quiet, and
+        // a loaded machine (other JVMs on both cores) has been seen at 1.1 s.
+        assertTrue(millis < 5000, "GGUF open + tokenizer build took " + millis + " ms");
     }
 
     /** Hugging Face's clean_up_tokenization, written independently of the tokenizer's byte-level port. */
