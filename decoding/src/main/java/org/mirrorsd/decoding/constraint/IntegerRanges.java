@@ -46,6 +46,8 @@ final class IntegerRanges {
     /** Digit strings of equal length between a and b inclusive (a <= b). */
     private static Automaton sameLength(String a, String b) {
         if (a.compareTo(b) > 0) return BasicAutomata.makeEmpty();
+        // Every string of the length: without this shortcut the split below doubles per digit.
+        if (a.matches("0*") && b.matches("9*")) return BasicAutomata.makeCharRange('0', '9').repeat(a.length(), a.length());
         if (a.length() == 1) return BasicAutomata.makeCharRange(a.charAt(0), b.charAt(0));
         char ha = a.charAt(0);
         char hb = b.charAt(0);

@@ -120,8 +120,15 @@ final class JsonAutomata {
         return integer().concatenate(fraction().optional()).concatenate(exponent.optional());
     }
 
-    /** Any JSON value nested at most {@code depth} containers deep. */
-    static Automaton anyValue(int depth) {
+    private static final Automaton[] ANY_VALUE = new Automaton[8];
+
+    /** Any JSON value nested at most {@code depth} containers deep (built once per depth: it is not small). */
+    static synchronized Automaton anyValue(int depth) {
+        if (ANY_VALUE[depth] == null) ANY_VALUE[depth] = buildAnyValue(depth);
+        return ANY_VALUE[depth];
+    }
+
+    private static Automaton buildAnyValue(int depth) {
         Automaton scalar = string(0, -1).union(number()).union(BasicAutomata.makeStringUnion("true", "false", "null"));
         scalar.minimize();
         Automaton value = scalar;

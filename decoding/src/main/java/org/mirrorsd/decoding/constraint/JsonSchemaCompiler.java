@@ -88,11 +88,12 @@ public final class JsonSchemaCompiler {
             for (Automaton b : branches(s.get("allOf"), param + ".allOf")) a = a == null ? b : a.intersection(b);
             all.add(a);
         }
-        boolean typed = s.has("type") || hasTypeKeywords(s) || all.isEmpty();
-        if (typed) all.add(typed(s, param));
         if (s.has("enum")) all.add(literals(s.get("enum"), param + ".enum"));
         if (s.has("const")) all.add(literal(s.get("const"), param + ".const"));
-        Automaton a = all.get(0);
+        // Untyped and nothing else: any value. Beside enum/const/anyOf/... an untyped node adds nothing.
+        boolean typed = s.has("type") || hasTypeKeywords(s) || all.isEmpty();
+        if (typed) all.add(typed(s, param));
+        Automaton a = all.get(0).clone(); // shared pieces (cached any-values, refs) are never minimised in place
         for (int i = 1; i < all.size(); i++) a = a.intersection(all.get(i));
         a.minimize();
         return a;
@@ -207,9 +208,11 @@ public final class JsonSchemaCompiler {
         Long exh = bound(s, "exclusiveMaximum", param, false, true);
         if (ex != null) lo = lo == null ? ex : Math.max(lo, ex);
         if (exh != null) hi = hi == null ? exh : Math.min(hi, exh);
+        if (lo == null && hi == null) return JsonAutomata.integer();
         long limit = 9_999_999_999_999_999L; // 16 digits, as for unbounded numbers
         if (lo == null || lo < -limit) lo = -limit;
         if (hi == null || hi > limit) hi = limit;
+        if (lo > hi) throw new SchemaException("No integer lies within the bounds.", param);
         return IntegerRanges.range(lo, hi);
     }
 
