@@ -36,7 +36,7 @@ public final class JsonSchemaCompiler {
     private static final Set<String> KEYWORDS = Set.of("type", "properties", "required", "additionalProperties",
             "enum", "const", "anyOf", "oneOf", "allOf", "items", "minItems", "maxItems", "minLength", "maxLength",
             "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "$ref",
-            "minProperties", "maxProperties");
+            "minProperties", "maxProperties", "propertyNames");
     private static final List<String> ALL_TYPES = List.of("string", "number", "boolean", "null", "object", "array");
 
     private final JsonNode root;
@@ -102,7 +102,7 @@ public final class JsonSchemaCompiler {
     private static boolean hasTypeKeywords(JsonNode s) {
         for (String k : List.of("properties", "required", "additionalProperties", "items", "minItems", "maxItems",
                 "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
-                "exclusiveMaximum", "minProperties", "maxProperties")) {
+                "exclusiveMaximum", "minProperties", "maxProperties", "propertyNames")) {
             if (s.has(k)) return true;
         }
         return false;
@@ -296,12 +296,18 @@ public final class JsonSchemaCompiler {
                         param + ".additionalProperties");
             }
             Automaton value = dictionary ? node(additional, param + ".additionalProperties") : JsonAutomata.anyValue(ANY_DEPTH - 1);
-            Automaton member = JsonAutomata.string(0, -1).concatenate(BasicAutomata.makeChar(':')).concatenate(value);
+            Automaton key = s.has("propertyNames")
+                    ? node(s.get("propertyNames"), param + ".propertyNames").intersection(JsonAutomata.string(0, -1))
+                    : JsonAutomata.string(0, -1);
+            Automaton member = key.concatenate(BasicAutomata.makeChar(':')).concatenate(value);
             // Keys are not checked for duplicates: a caller's parser keeps the last.
             return JsonAutomata.list('{', member, '}', minProps, maxProps);
         }
         if (additional != null && !additional.isBoolean()) {
             throw new SchemaException("'additionalProperties' must be a boolean or a schema.", param + ".additionalProperties");
+        }
+        if (s.has("propertyNames")) {
+            throw new SchemaException("'propertyNames' is supported on maps only.", param + ".propertyNames");
         }
         if (s.has("minProperties") || s.has("maxProperties")) {
             throw new SchemaException("'minProperties'/'maxProperties' are supported on maps only.",
