@@ -33,6 +33,9 @@ import org.mirrorsd.server.openai.CompletionRequestParser;
 import org.mirrorsd.server.openai.Json;
 import org.mirrorsd.server.openai.ResponseFormat;
 import org.mirrorsd.server.openai.StructuredFields;
+import org.mirrorsd.server.openai.ToolCallFormat;
+import org.mirrorsd.server.openai.ToolFields;
+import org.mirrorsd.server.structured.ToolCallSyntax;
 import org.mirrorsd.server.structured.Constraints;
 import org.mirrorsd.server.scheduler.EndCause;
 import org.mirrorsd.server.scheduler.SchedulerRejection;
@@ -59,6 +62,7 @@ public final class CompletionHandler {
         ObjectNode json = body(http);
         CompletionRequest request = CompletionRequestParser.parse(kind, json);
         StructuredFields structured = StructuredFields.parse(json);
+        ToolFields tools = ToolFields.parse(kind, json);
         ServedModel model = serving.model();
         structured.checkVocabulary(model.config().vocabSize());
         if (request.model() != null && !request.model().equals(model.id())) throw ApiError.modelNotFound(request.model());
@@ -70,9 +74,13 @@ public final class CompletionHandler {
         PromptEncoder encoder = new PromptEncoder(model);
         String promptParam = kind == ApiKind.CHAT ? "messages" : "prompt";
         List<int[]> prompts = new ArrayList<>();
-        for (var p : request.prompts()) prompts.add(encoder.encode(p, promptParam));
+        if (kind == ApiKind.CHAT && tools.needsChatPrompt(json)) prompts.add(encoder.encodeChat(tools.chatPrompt(json)));
+        else for (var p : request.prompts()) prompts.add(encoder.encode(p, promptParam));
 
-        ResponseFormat format = ResponseFormat.of(kind);
+        ToolCallSyntax syntax = ToolCallSyntax.of(model.chatTemplate());
+        ResponseFormat format = tools.active()
+                ? new ToolCallFormat(ResponseFormat.of(kind), syntax, tools.functions(), request.choiceCount())
+                : ResponseFormat.of(kind);
         var envelope = new CompletionResponder.Envelope(format.idPrefix() + UUID.randomUUID().toString().replace("-", ""),
                 System.currentTimeMillis() / 1000, model.id(), engine.method());
         boolean keepAlive = HttpUtil.isKeepAlive(http);
@@ -83,7 +91,7 @@ public final class CompletionHandler {
                 : new BufferedResponder(channel, keepAlive, format, envelope, request.choiceCount(), promptTokens,
                         state.metrics(), request.logprobs());
 
-        Grammar grammar = grammar(model, structured);
+        Grammar grammar = grammar(model, structured, tools, syntax);
         List<Sequence> sequences = sequences(serving, request, prompts, engine, encoder, responder, grammar,
                 new LogitBias(structured.logitBias()));
         submit(channel, serving, sequences, responder);
@@ -119,9 +127,19 @@ public final class CompletionHandler {
     }
 
     /** The compiled constraint of the request's response_format, or null for free text. */
-    private static Grammar grammar(ServedModel model, StructuredFields structured) {
-        if (!structured.constrained()) return null;
+    private static Grammar grammar(ServedModel model, StructuredFields structured, ToolFields tools, ToolCallSyntax syntax) {
         Constraints constraints = Constraints.of(model.tokenizer(), model.config().vocabSize());
+        if (tools.forced()) {
+            // tool_choice required / named: the output is exactly tool calls, arguments following their schemas.
+            if (structured.constrained()) {
+                throw ApiError.invalid("'response_format' cannot be combined with a 'tool_choice' that forces a call.",
+                        "response_format");
+            }
+            var callable = tools.callable();
+            String key = "tools:" + syntax + ":" + tools.parallel() + ":" + callable;
+            return constraints.cached(key, () -> syntax.automaton(callable, tools.parallel(), "tools"));
+        }
+        if (!structured.constrained()) return null;
         return structured.jsonObject() ? constraints.anyObject()
                 : constraints.schema(structured.jsonSchema(), StructuredFields.SCHEMA_PARAM);
     }
