@@ -21,8 +21,13 @@ final class CharDfa {
     private final int[] to;
 
     CharDfa(Automaton automaton) {
-        Automaton a = automaton.clone();
-        a.minimize(); // also drops dead states, so every state can still reach an accepting one
+        Automaton a = automaton;
+        if (!a.isDeterministic()) {
+            // Minimal automata (what the compilers hand over) have no dead states: every state can still reach
+            // an accepting one, which the masks rely on. Others are minimised here.
+            a = a.clone();
+            a.minimize();
+        }
         Map<State, Integer> ids = new HashMap<>();
         List<State> order = new java.util.ArrayList<>();
         ids.put(a.getInitialState(), 0);

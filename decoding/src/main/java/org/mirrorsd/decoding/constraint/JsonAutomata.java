@@ -142,8 +142,15 @@ final class JsonAutomata {
         return value;
     }
 
-    /** Any JSON object nested at most {@code depth} containers deep (itself included). */
-    static Automaton anyObject(int depth) {
+    private static final Automaton[] ANY_OBJECT = new Automaton[8];
+
+    /** Any JSON object nested at most {@code depth} containers deep (itself included). Built once per depth. */
+    static synchronized Automaton anyObject(int depth) {
+        if (ANY_OBJECT[depth] == null) ANY_OBJECT[depth] = buildAnyObject(depth);
+        return ANY_OBJECT[depth];
+    }
+
+    private static Automaton buildAnyObject(int depth) {
         Automaton member = string(0, -1).concatenate(BasicAutomata.makeChar(':')).concatenate(anyValue(depth - 1));
         Automaton a = list('{', member, '}', 0, -1);
         a.minimize();

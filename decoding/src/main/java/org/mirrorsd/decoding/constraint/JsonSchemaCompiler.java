@@ -56,7 +56,10 @@ public final class JsonSchemaCompiler {
     public static Automaton compile(JsonNode schema, String param) {
         JsonSchemaCompiler c = new JsonSchemaCompiler(schema, param);
         Automaton a = c.node(schema, param);
-        a.minimize();
+        if (!a.isDeterministic()) {
+            a = a.clone();
+            a.minimize(); // dk.brics' minimisation is costly on these alphabets: only where not minimal already
+        }
         if (a.isEmpty()) throw new SchemaException("No JSON value satisfies this schema as structured output writes it.", param);
         return a;
     }
@@ -79,6 +82,9 @@ public final class JsonSchemaCompiler {
                         param + "." + k);
             }
         }
+        boolean free = true;
+        for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) free &= ANNOTATIONS.contains(it.next());
+        if (free) return JsonAutomata.anyValue(ANY_DEPTH); // {} (or only annotations): any value, built once
         List<Automaton> all = new ArrayList<>();
         if (s.has("$ref")) all.add(ref(s.get("$ref"), param + ".$ref"));
         if (s.has("anyOf")) all.add(Automaton.union(branches(s.get("anyOf"), param + ".anyOf")));
@@ -93,9 +99,10 @@ public final class JsonSchemaCompiler {
         // Untyped and nothing else: any value. Beside enum/const/anyOf/... an untyped node adds nothing.
         boolean typed = s.has("type") || hasTypeKeywords(s) || all.isEmpty();
         if (typed) all.add(typed(s, param));
-        Automaton a = all.get(0).clone(); // shared pieces (cached any-values, refs) are never minimised in place
+        if (all.size() == 1) return all.get(0); // may be shared (cached any-values, refs): never minimised in place
+        Automaton a = all.get(0);
         for (int i = 1; i < all.size(); i++) a = a.intersection(all.get(i));
-        a.minimize();
+        a.minimize(); // an intersection is deterministic but may hold dead states: always minimised
         return a;
     }
 
@@ -295,6 +302,7 @@ public final class JsonSchemaCompiler {
                 throw new SchemaException("'additionalProperties' as a schema beside 'properties' is not supported.",
                         param + ".additionalProperties");
             }
+            if (!dictionary && !s.has("propertyNames") && minProps == 0 && maxProps < 0) return JsonAutomata.anyObject(ANY_DEPTH);
             Automaton value = dictionary ? node(additional, param + ".additionalProperties") : JsonAutomata.anyValue(ANY_DEPTH - 1);
             Automaton key = s.has("propertyNames")
                     ? node(s.get("propertyNames"), param + ".propertyNames").intersection(JsonAutomata.string(0, -1))
