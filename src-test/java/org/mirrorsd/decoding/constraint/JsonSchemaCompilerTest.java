@@ -112,6 +112,8 @@ class JsonSchemaCompilerTest {
         assertTrue(e.getMessage().contains("Recursive"), e.getMessage());
         e = assertThrows(SchemaException.class, () -> compile("{\"type\":\"string\",\"format\":\"uri-template\"}"));
         assertEquals("s.format", e.param());
+        e = assertThrows(SchemaException.class, () -> compile("{\"type\":\"string\",\"maxLength\":100000}"));
+        assertEquals("s.maxLength", e.param());
         e = assertThrows(SchemaException.class, () -> compile("{\"type\":\"integer\",\"minimum\":5,\"maximum\":4}"));
         assertEquals("s", e.param());
     }

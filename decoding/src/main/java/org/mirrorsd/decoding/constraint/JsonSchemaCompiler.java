@@ -334,8 +334,9 @@ public final class JsonSchemaCompiler {
             for (int comma = 0; comma < 2; comma++) {
                 Automaton with = (comma == 1 ? BasicAutomata.makeChar(',').concatenate(members.get(i)) : members.get(i))
                         .concatenate(rest[i + 1][1]);
+                // Only an optional property branches; minimising there keeps the chain from doubling per level.
                 Automaton a = required.contains(names.get(i)) ? with : with.union(rest[i + 1][comma]);
-                a.minimize();
+                if (!required.contains(names.get(i))) a.minimize();
                 rest[i][comma] = a;
             }
         }
@@ -354,11 +355,18 @@ public final class JsonSchemaCompiler {
         return JsonAutomata.list('[', item, ']', min, max);
     }
 
+    /** Lengths and counts become repetitions in the automaton, whose size (and compile time) grows with them. */
+    static final int MAX_COUNT = 256;
+
     private static int count(JsonNode s, String key, String param, int absent) {
         JsonNode n = s.get(key);
         if (n == null) return absent;
-        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 0 || n.intValue() > 10_000) {
-            throw new SchemaException("'" + key + "' must be an integer in 0..10000.", param + "." + key);
+        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 0) {
+            throw new SchemaException("'" + key + "' must be a non-negative integer.", param + "." + key);
+        }
+        if (n.intValue() > MAX_COUNT) {
+            throw new SchemaException("'" + key + "' above " + MAX_COUNT + " is not supported for structured output"
+                    + " (leave it out for no bound).", param + "." + key);
         }
         return n.intValue();
     }

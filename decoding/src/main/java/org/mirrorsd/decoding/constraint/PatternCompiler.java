@@ -88,11 +88,11 @@ final class PatternCompiler {
         String[] parts = pattern.substring(pos + 1, close).split(",", -1);
         pos = close + 1;
         int min = Integer.parseInt(parts[0]);
-        if (min > 1000) throw unsupported("repetition counts above 1000");
+        if (min > JsonSchemaCompiler.MAX_COUNT) throw unsupported("repetition counts above " + JsonSchemaCompiler.MAX_COUNT);
         if (parts.length == 1) return atom.repeat(min, min);
         if (parts[1].isEmpty()) return atom.repeat(min);
         int max = Integer.parseInt(parts[1]);
-        if (max < min || max > 1000) throw unsupported("the repetition {" + min + "," + max + "}");
+        if (max < min || max > JsonSchemaCompiler.MAX_COUNT) throw unsupported("the repetition {" + min + "," + max + "}");
         return atom.repeat(min, max);
     }
 
