@@ -33,6 +33,19 @@ import jinjava.javax.el.ExpressionFactory;
 public final class PyJinja {
     private static final PyJinja INSTANCE = new PyJinja();
     private static final ThreadLocal<Clock> CLOCK = new ThreadLocal<>();
+    /**
+     * The global functions also as variables: templates ask {@code strftime_now is defined} before calling it,
+     * and jinjava's functions are not variables.
+     */
+    private static final Map<String, Object> GLOBALS = Map.of(
+            "raise_exception", new FunctionRef("raise_exception"), "strftime_now", new FunctionRef("strftime_now"));
+
+    /** What a global function's name holds as a variable: defined, true, printed as Python prints a function. */
+    private record FunctionRef(String name) {
+        @Override
+        public String toString() { return "<function " + name + ">"; }
+    }
+
     private final Jinjava jinjava;
 
     private PyJinja() {
@@ -73,7 +86,9 @@ public final class PyJinja {
             public ExpressionFactory getEagerExpressionFactory() { return factory; }
         };
         for (Filter f : PyFilters.all()) jinjava.registerFilter(f);
+        jinjava.registerFilter(PyForTag.conditionFilter());
         jinjava.registerTag(new FilterTag());
+        jinjava.registerTag(new PyForTag());
         for (ExpTest t : PyTests.all()) jinjava.registerExpTest(t);
         jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception", PyJinja.class, "raiseException", Object.class));
         jinjava.registerFunction(new ELFunctionDefinition("", "strftime_now", PyJinja.class, "strftimeNow", Object.class));
@@ -89,7 +104,7 @@ public final class PyJinja {
      * @throws PyTemplateError the template raised, failed at run time, or does not parse
      */
     public String render(String source, Map<String, ?> variables, Clock clock) {
-        Map<String, Object> vars = new LinkedHashMap<>();
+        Map<String, Object> vars = new LinkedHashMap<>(GLOBALS);
         variables.forEach((k, v) -> vars.put(k, PyRepr.toPy(v)));
         CLOCK.set(clock);
         RenderResult result;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.hubspot.jinjava.objects.collections.PyList;
+import com.hubspot.jinjava.util.ForLoop;
 
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELResolver;
@@ -162,8 +163,15 @@ final class PyMethodResolver extends ELResolver {
 
     private static Object value(Object v) { return v == null ? PyNone.NONE : v; }
 
+    /** {@code loop.previtem} / {@code loop.nextitem}, which jinjava's loop object lacks. */
     @Override
-    public Object getValue(ELContext context, Object base, Object property) { return null; }
+    public Object getValue(ELContext context, Object base, Object property) {
+        if (base instanceof ForLoop loop && ("previtem".equals(property) || "nextitem".equals(property))) {
+            context.setPropertyResolved(true);
+            return PyForTag.neighbour(loop, "nextitem".equals(property));
+        }
+        return null;
+    }
 
     @Override
     public Class<?> getType(ELContext context, Object base, Object property) { return null; }
