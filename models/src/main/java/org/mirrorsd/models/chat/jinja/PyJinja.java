@@ -64,8 +64,8 @@ public final class PyJinja {
         resolver.add(new PyMethodResolver());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         JinjavaConfig config = JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withTrimBlocks(false) // PySource applies jinja2's trim_blocks and lstrip_blocks itself
+                .withLstripBlocks(false)
                 .withKeepTrailingNewline(true) // we drop the one trailing newline ourselves, as jinja2's lexer does
                 .withNestedInterpretationEnabled(false) // message text is never template code
                 .withFailOnUnknownTokens(false)

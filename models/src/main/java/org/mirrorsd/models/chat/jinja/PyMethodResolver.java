@@ -170,6 +170,14 @@ final class PyMethodResolver extends ELResolver {
             context.setPropertyResolved(true);
             return PyForTag.neighbour(loop, "nextitem".equals(property));
         }
+        // s[i], by code point (jinjava hands the index over as a string)
+        if (base instanceof CharSequence s && property != null && property.toString().matches("-?\\d{1,9}")) {
+            context.setPropertyResolved(true);
+            int[] cps = s.toString().codePoints().toArray();
+            int n = Integer.parseInt(property.toString());
+            int i = n < 0 ? n + cps.length : n;
+            return i >= 0 && i < cps.length ? new String(Character.toChars(cps[i])) : null;
+        }
         return null;
     }
 

@@ -114,9 +114,9 @@ final class PyOperators {
 
     private static double asDouble(Object o) { return o instanceof Boolean b ? (b ? 1 : 0) : ((Number) o).doubleValue(); }
 
-    /** Python's {@code ==}. Java null (undefined, or jinjava's {@code none} literal) equals None. */
+    /** Python's {@code ==}. Undefined (Java null) equals only undefined, as jinja2's Undefined does. */
     static boolean equal(Object a, Object b) {
-        if (PyNone.isNone(a) || PyNone.isNone(b)) return PyNone.isNone(a) && PyNone.isNone(b);
+        if (a == null || b == null || a == PyNone.NONE || b == PyNone.NONE) return a == b;
         if (isNumber(a) && isNumber(b)) {
             return isIntegral(a) && isIntegral(b) ? asLong(a) == asLong(b) : asDouble(a) == asDouble(b);
         }

@@ -18,6 +18,8 @@ import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.impl.Builder.Feature;
 import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
+import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
+import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
@@ -119,6 +121,40 @@ final class PyParser extends ExtendedParser {
             };
         }
         return super.createAstIdentifier(name, index);
+    }
+
+    @Override
+    protected AstDot createAstDot(AstNode base, String property, boolean lvalue) {
+        return new AstDot(base, property, lvalue) {
+            @Override
+            public Object eval(Bindings bindings, ELContext context) { return strictGet(this, prefix, property, bindings, context); }
+        };
+    }
+
+    @Override
+    protected AstBracket createAstBracket(AstNode base, AstNode property, boolean lvalue, boolean strict) {
+        return new AstBracket(base, property, lvalue, strict) {
+            @Override
+            public Object eval(Bindings bindings, ELContext context) {
+                return strictGet(this, prefix, this.property.eval(bindings, context), bindings, context);
+            }
+        };
+    }
+
+    /**
+     * {@code x.attr} and {@code x[key]} as jinja2 evaluates them: a missing attribute is undefined, but an
+     * attribute of something undefined is an error (jinjava would quietly give null).
+     */
+    private static Object strictGet(AstNode node, AstNode prefix, Object property, Bindings bindings, ELContext context) {
+        Object base = prefix.eval(bindings, context);
+        if (base == null) {
+            if (prefix.toString().startsWith(FILTER_PREFIX) || prefix.toString().startsWith(EXPTEST_PREFIX)) return null;
+            throw PyTemplateError.undefined("'" + prefix + "' is undefined (reading '" + property + "' of it)");
+        }
+        if (property == null) return null;
+        context.setPropertyResolved(false);
+        Object result = context.getELResolver().getValue(context, base, property);
+        return context.isPropertyResolved() ? result : null;
     }
 
     @Override

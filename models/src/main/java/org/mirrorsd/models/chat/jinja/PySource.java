@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Rewrites a jinja2 template into the text jinjava should parse, for the few places where the two read the same
- * source differently. Only the lexical layer: comments, the trailing newline, and Python-only syntax.
+ * source differently. Only the lexical layer: whitespace control, comments, the trailing newline, and
+ * Python-only syntax.
  */
 final class PySource {
     private PySource() {}
@@ -20,7 +21,7 @@ final class PySource {
     static String prepare(String source) {
         // keep_trailing_newline=False: jinja2's lexer drops one newline at the very end of the source
         String s = source.endsWith("\n") ? source.substring(0, source.length() - 1) : source;
-        s = comments(s);
+        s = whitespace(s);
         s = REVERSE_SLICE.matcher(s).replaceAll("|reverse");
         Matcher m = GENERATION_TAG.matcher(s);
         StringBuilder sb = new StringBuilder();
@@ -32,24 +33,44 @@ final class PySource {
     }
 
     /**
-     * Removes comments with jinja2's whitespace rules ({@code {#-}/{@code -#}}, lstrip_blocks before a comment
-     * that starts a line, trim_blocks after it); jinjava strips more around comments than jinja2 does.
+     * Applies jinja2's whitespace rules to the text itself, as jinja2's lexer does, and hands jinjava tags without
+     * markers: {@code lstrip_blocks} and {@code trim_blocks} for block tags and comments, {@code -} and {@code +}
+     * on every tag; comments are removed. jinjava's own versions strip differently (spaces before a tag that does
+     * not start a line, around comments, before {@code {%- elif %}}).
      */
-    static String comments(String s) {
+    static String whitespace(String s) {
         StringBuilder out = new StringBuilder(s.length());
         int i = 0;
         int n = s.length();
+        int lineStart = 0; // where out's current line starts, also after a newline trim_blocks removed
         while (i < n) {
             if (s.startsWith("{%", i) && rawTag(s, i)) {
+                lstrip(out, lineStart);
                 int end = s.indexOf("endraw", i + 2);
                 int close = end < 0 ? -1 : s.indexOf("%}", end);
                 int stop = close < 0 ? n : close + 2;
                 out.append(s, i, stop);
-                i = stop;
+                i = trimBlock(s, stop);
+                if (i > stop) lineStart = out.length();
             } else if (s.startsWith("{{", i) || s.startsWith("{%", i)) {
-                int stop = tagEnd(s, i + 2, s.charAt(i + 1) == '{' ? "}}" : "%}");
-                out.append(s, i, stop);
+                boolean block = s.charAt(i + 1) == '%';
+                String close = block ? "%}" : "}}";
+                int stop = tagEnd(s, i + 2, close);
+                String body = s.substring(i + 2, Math.max(i + 2, stop - 2));
+                char open = body.isEmpty() ? ' ' : body.charAt(0);
+                char end = body.length() < 2 ? ' ' : body.charAt(body.length() - 1);
+                if (open == '-') lineStart = stripTrailing(out, lineStart);
+                else if (block && open != '+') lstrip(out, lineStart);
+                if (open == '-' || (block && open == '+')) body = body.substring(1);
+                if (end == '-' || (block && end == '+')) body = body.substring(0, body.length() - 1);
+                out.append(s, i, i + 2).append(body).append(close);
                 i = stop;
+                if (end == '-') {
+                    while (i < n && PyStrings.isSpace(s.charAt(i))) i++;
+                } else if (block && end != '+') {
+                    i = trimBlock(s, i);
+                    if (i > stop) lineStart = out.length();
+                }
             } else if (s.startsWith("{#", i)) {
                 int close = s.indexOf("#}", i + 2);
                 if (close < 0) { out.append(s, i, n); break; }
@@ -58,26 +79,46 @@ final class PySource {
                 boolean stripAfter = close > i + 2 && s.charAt(close - 1) == '-';
                 boolean keepAfter = close > i + 2 && s.charAt(close - 1) == '+';
                 if (stripBefore) {
-                    while (!out.isEmpty() && Character.isWhitespace(out.charAt(out.length() - 1))) out.setLength(out.length() - 1);
+                    lineStart = stripTrailing(out, lineStart);
                 } else if (!keepBefore) {
-                    int k = out.length();
-                    while (k > 0 && (out.charAt(k - 1) == ' ' || out.charAt(k - 1) == '\t')) k--;
-                    if (k == 0 || out.charAt(k - 1) == '\n') out.setLength(k); // lstrip_blocks
+                    lstrip(out, lineStart);
                 }
                 out.append(BARRIER);
                 i = close + 2;
                 if (stripAfter) {
-                    while (i < n && Character.isWhitespace(s.charAt(i))) i++;
-                } else if (!keepAfter && i < n && s.charAt(i) == '\n') {
-                    i++; // trim_blocks
-                } else if (!keepAfter && s.startsWith("\r\n", i)) {
-                    i += 2;
+                    while (i < n && PyStrings.isSpace(s.charAt(i))) i++;
+                } else if (!keepAfter) {
+                    int at = i;
+                    i = trimBlock(s, i);
+                    if (i > at) lineStart = out.length();
                 }
             } else {
-                out.append(s.charAt(i++));
+                char c = s.charAt(i++);
+                out.append(c);
+                if (c == '\n') lineStart = out.length();
             }
         }
         return out.toString();
+    }
+
+    /** {@code {%-}, {@code {{-}, {@code {#-}: all whitespace before the tag goes. */
+    private static int stripTrailing(StringBuilder out, int lineStart) {
+        while (!out.isEmpty() && PyStrings.isSpace(out.charAt(out.length() - 1))) out.setLength(out.length() - 1);
+        // what follows no longer starts a line (unless nothing is left)
+        return lineStart <= out.length() ? lineStart : out.isEmpty() ? 0 : -1;
+    }
+
+    /** lstrip_blocks: the spaces and tabs between a line's start and a block tag go. */
+    private static void lstrip(StringBuilder out, int lineStart) {
+        int k = out.length();
+        while (k > lineStart && (out.charAt(k - 1) == ' ' || out.charAt(k - 1) == '\t')) k--;
+        if (k == lineStart) out.setLength(k);
+    }
+
+    /** trim_blocks: the one newline right after a block tag goes. */
+    private static int trimBlock(String s, int i) {
+        if (s.startsWith("\r\n", i)) return i + 2;
+        return i < s.length() && s.charAt(i) == '\n' ? i + 1 : i;
     }
 
     private static boolean rawTag(String s, int i) {
