@@ -19,9 +19,12 @@ import org.mirrorsd.config.cli.CommandLine;
 import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
 import org.mirrorsd.models.chat.ChatPrompt;
+import org.mirrorsd.models.chat.ChatTemplate;
 import org.mirrorsd.models.chat.ChatTemplateException;
+import org.mirrorsd.models.chat.ChatTemplates;
 import org.mirrorsd.models.chat.JinjaChatTemplate;
 import org.mirrorsd.models.gguf.GgufFile;
+import org.mirrorsd.models.tokenizer.Tokenizers;
 
 /**
  * {@code chat-template}: renders conversations through a Jinja chat template exactly as Hugging Face's
@@ -48,8 +51,8 @@ final class ChatTemplateCommand extends OptionsCommand {
     protected CommandLine cli() { return CLI; }
 
     /** Where templates come from: a model file, one template file, or a folder of them. */
-    private record Source(JinjaChatTemplate model, Path template, Map<String, JinjaChatTemplate> loaded) {
-        JinjaChatTemplate forCase(Object name) throws java.io.IOException {
+    private record Source(ChatTemplate model, Path template, Map<String, JinjaChatTemplate> loaded) {
+        ChatTemplate forCase(Object name) throws java.io.IOException {
             if (model != null) return model;
             Path file = template;
             if (Files.isDirectory(template)) {
@@ -72,7 +75,7 @@ final class ChatTemplateCommand extends OptionsCommand {
         if (a.has("cases") == a.has("messages")) throw new UsageException("give one of --cases FILE and --messages FILE");
         Clock clock = clock(a.value("now").orElse(null));
         Source source = a.pathValue("model").isPresent()
-                ? new Source(fromModel(a.pathValue("model").get()).withClock(clock), null, Map.of())
+                ? new Source(fromModel(a.pathValue("model").get()), null, Map.of())
                 : new Source(null, a.pathValue("template").get(), new HashMap<>());
         String bos = a.value("bos").orElse(null);
         String eos = a.value("eos").orElse(null);
@@ -80,9 +83,9 @@ final class ChatTemplateCommand extends OptionsCommand {
         try {
             if (a.has("messages")) {
                 Path file = a.pathValue("messages").get();
-                JinjaChatTemplate t = source.forCase(null).withClock(clock);
-                if (source.model() == null) t = t.withTokens(bos, eos);
-                out.print(t.renderText(request(file, read(file, Files.readString(file)))));
+                ChatTemplate t = source.forCase(null);
+                if (source.model() == null) t = ((JinjaChatTemplate) t).withTokens(bos, eos);
+                out.print(render(t, clock, request(file, read(file, Files.readString(file)))));
                 return 0;
             }
             Path file = a.pathValue("cases").get();
@@ -91,12 +94,14 @@ final class ChatTemplateCommand extends OptionsCommand {
                 if (lines.get(i).isBlank()) continue;
                 String where = file + ":" + (i + 1);
                 if (!(read(where, lines.get(i)) instanceof Map<?, ?> record)) throw new IllegalArgumentException(where + ": not a JSON object");
-                JinjaChatTemplate t = source.forCase(record.get("template")).withClock(clock);
-                t = t.withTokens(token(record.get("bos_token"), source.model() != null ? t.bosToken() : bos),
-                        token(record.get("eos_token"), source.model() != null ? t.eosToken() : eos));
+                ChatTemplate t = source.forCase(record.get("template"));
+                if (t instanceof JinjaChatTemplate j) {
+                    t = j.withTokens(token(record.get("bos_token"), source.model() != null ? j.bosToken() : bos),
+                            token(record.get("eos_token"), source.model() != null ? j.eosToken() : eos));
+                }
                 Map<String, Object> result = new LinkedHashMap<>();
                 try {
-                    result.put("text", t.renderText(prompt(where, record.get("messages"), record.get("tools"),
+                    result.put("text", render(t, clock, prompt(where, record.get("messages"), record.get("tools"),
                             record.get("add_generation_prompt"), record.get("extra"))));
                 } catch (ChatTemplateException e) {
                     result.put("error", e.getMessage());
@@ -108,6 +113,11 @@ final class ChatTemplateCommand extends OptionsCommand {
         } finally {
             out.flush();
         }
+    }
+
+    /** A Jinja template's exact text (BOS included), or a built-in style's prompt. */
+    private static String render(ChatTemplate t, Clock clock, ChatPrompt prompt) {
+        return t instanceof JinjaChatTemplate j ? j.withClock(clock).renderText(prompt) : t.render(prompt);
     }
 
     private static String token(Object fromCase, String fallback) {
@@ -145,12 +155,20 @@ final class ChatTemplateCommand extends OptionsCommand {
         }
     }
 
-    /** The template and special tokens of a GGUF; only its metadata is read, so a vocabulary-only file is enough. */
-    private static JinjaChatTemplate fromModel(Path path) throws java.io.IOException {
+    /**
+     * The template and special tokens of a GGUF; only its metadata is read, so a vocabulary-only file is enough.
+     * Without a template, the built-in style the server would choose from the vocabulary.
+     */
+    private static ChatTemplate fromModel(Path path) throws java.io.IOException {
         if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "model file not found");
         try (GgufFile gguf = GgufFile.open(path)) {
-            String source = gguf.getOptionalString("tokenizer.chat_template").orElseThrow(() -> new IllegalArgumentException(
-                    path + ": no tokenizer.chat_template in this model (the server uses a built-in style for it)"));
+            String source = gguf.getOptionalString("tokenizer.chat_template").orElse(null);
+            if (source == null) {
+                ChatTemplate builtIn = ChatTemplates.detect(null, Tokenizers.fromGguf(gguf));
+                System.err.println("mirror-sd chat-template: " + path + " carries no tokenizer.chat_template;"
+                        + " rendering the built-in '" + builtIn.name() + "' style the server uses for it");
+                return builtIn;
+            }
             String[] tokens = gguf.getOptionalStringArray("tokenizer.ggml.tokens").orElse(new String[0]);
             return new JinjaChatTemplate(source, piece(gguf, tokens, "tokenizer.ggml.bos_token_id"),
                     piece(gguf, tokens, "tokenizer.ggml.eos_token_id"));
