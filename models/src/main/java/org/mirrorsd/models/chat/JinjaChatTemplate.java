@@ -21,6 +21,7 @@ import org.mirrorsd.models.chat.jinja.PyTemplateError;
  */
 public final class JinjaChatTemplate implements ChatTemplate {
     private final String source;
+    private final PyJinja.Prepared prepared;
     private final String bosToken;
     private final String eosToken;
     private final boolean tokenizerAddsBos;
@@ -33,7 +34,13 @@ public final class JinjaChatTemplate implements ChatTemplate {
      * @param clock            what {@code strftime_now} reads
      */
     public JinjaChatTemplate(String source, String bosToken, String eosToken, boolean tokenizerAddsBos, Clock clock) {
-        this.source = Objects.requireNonNull(source, "source");
+        this(PyJinja.prepare(Objects.requireNonNull(source, "source")), bosToken, eosToken, tokenizerAddsBos, clock);
+    }
+
+    private JinjaChatTemplate(PyJinja.Prepared prepared, String bosToken, String eosToken, boolean tokenizerAddsBos,
+                              Clock clock) {
+        this.source = prepared.source();
+        this.prepared = prepared;
         this.bosToken = bosToken;
         this.eosToken = eosToken;
         this.tokenizerAddsBos = tokenizerAddsBos;
@@ -56,11 +63,11 @@ public final class JinjaChatTemplate implements ChatTemplate {
 
     /** The same template with other special tokens (null: none), as a record of cases may give them. */
     public JinjaChatTemplate withTokens(String bos, String eos) {
-        return new JinjaChatTemplate(source, bos, eos, tokenizerAddsBos, clock);
+        return new JinjaChatTemplate(prepared, bos, eos, tokenizerAddsBos, clock);
     }
 
     public JinjaChatTemplate withClock(Clock c) {
-        return new JinjaChatTemplate(source, bosToken, eosToken, tokenizerAddsBos, c);
+        return new JinjaChatTemplate(prepared, bosToken, eosToken, tokenizerAddsBos, Objects.requireNonNull(c, "clock"));
     }
 
     @Override
@@ -92,7 +99,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
         if (eosToken != null) vars.put("eos_token", eosToken);
         vars.putAll(prompt.kwargs());
         try {
-            return PyJinja.instance().render(source, vars, clock);
+            return PyJinja.instance().render(prepared, vars, clock);
         } catch (PyTemplateError e) {
             throw new ChatTemplateException(e.pythonType(), e.getMessage());
         }

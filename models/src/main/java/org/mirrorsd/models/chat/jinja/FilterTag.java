@@ -17,6 +17,7 @@ final class FilterTag implements Tag {
     public String getEndTagName() { return "endfilter"; }
 
     @Override
+    @SuppressWarnings("try") // the scope is closed for its side effect
     public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
         StringBuilder body = new StringBuilder();
         for (Node child : tagNode.getChildren()) body.append(child.render(interpreter).getValue());

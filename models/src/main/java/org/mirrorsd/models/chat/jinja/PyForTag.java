@@ -68,6 +68,7 @@ final class PyForTag extends ForTag {
     }
 
     /** The filter that keeps the items for which a loop's condition holds. */
+    @SuppressWarnings("try") // the scope is closed for its side effect
     static Filter conditionFilter() {
         return PyFilters.of(FILTER, (value, args, kwargs) -> {
             Condition c = CONDITIONS.get(((Number) args[0]).intValue());

@@ -104,12 +104,22 @@ public final class PyJinja {
      * @throws PyTemplateError the template raised, failed at run time, or does not parse
      */
     public String render(String source, Map<String, ?> variables, Clock clock) {
+        return render(prepare(source), variables, clock);
+    }
+
+    /** A template's source rewritten once for jinjava ({@link PySource}), to render many times. */
+    public record Prepared(String source, String jinjava) {}
+
+    public static Prepared prepare(String source) { return new Prepared(source, PySource.prepare(source)); }
+
+    /** Renders a prepared template; see {@link #render(String, Map, Clock)}. */
+    public String render(Prepared template, Map<String, ?> variables, Clock clock) {
         Map<String, Object> vars = new LinkedHashMap<>(GLOBALS);
         variables.forEach((k, v) -> vars.put(k, PyRepr.toPy(v)));
         CLOCK.set(clock);
         RenderResult result;
         try {
-            result = jinjava.renderForResult(PySource.prepare(source), vars);
+            result = jinjava.renderForResult(template.jinjava(), vars);
         } finally {
             CLOCK.remove();
         }

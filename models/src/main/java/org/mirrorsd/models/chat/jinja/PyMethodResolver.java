@@ -62,8 +62,11 @@ final class PyMethodResolver extends ELResolver {
             case "rstrip" -> PyStrings.strip(s, arg(args, 0), false, true);
             case "split" -> new FrozenList(PyStrings.split(s, arg(args, 0), arg(args, 1)));
             case "rsplit" -> new FrozenList(PyStrings.rsplit(s, arg(args, 0), arg(args, 1)));
-            case "splitlines" -> new FrozenList(new ArrayList<>(List.of((Object[]) s.split("\r\n|\r|\n", -1)))
-                    .subList(0, s.isEmpty() ? 0 : s.split("\r\n|\r|\n", -1).length - (s.endsWith("\n") || s.endsWith("\r") ? 1 : 0)));
+            case "splitlines" -> {
+                List<Object> lines = new ArrayList<>(List.of((Object[]) s.split("\r\n|\r|\n", -1)));
+                if (!lines.isEmpty() && lines.getLast().equals("")) lines.removeLast(); // no empty line after the last break
+                yield new FrozenList(lines);
+            }
             case "startswith" -> PyStrings.startsOrEndsWith(s, arg(args, 0), true);
             case "endswith" -> PyStrings.startsOrEndsWith(s, arg(args, 0), false);
             case "upper" -> s.toUpperCase(Locale.ROOT);
