@@ -44,6 +44,20 @@ final class PyFilters {
         throw PyTemplateError.undefined("'" + PyRepr.typeName(value) + " object' has no attribute '" + filter + "'");
     }
 
+    /** max / min: the largest or smallest item (by an attribute), undefined for an empty sequence. */
+    private static Object extreme(Object value, Object attribute, boolean max) {
+        Object best = null;
+        Object bestKey = null;
+        for (Object o : PyCollections.iterate(value)) {
+            Object key = attribute == null ? o : PyTests.attribute(o, attribute);
+            if (best == null || (max ? PyOperators.compare(key, bestKey) > 0 : PyOperators.compare(key, bestKey) < 0)) {
+                best = o;
+                bestKey = key;
+            }
+        }
+        return best;
+    }
+
     static List<Filter> all() {
         List<Filter> f = new ArrayList<>();
         f.add(of("tojson", (v, a, k) -> {
@@ -119,6 +133,15 @@ final class PyFilters {
             } catch (NumberFormatException e) {
                 return 0L;
             }
+        }));
+        f.add(of("max", (v, a, k) -> extreme(v, k.get("attribute"), true)));
+        f.add(of("min", (v, a, k) -> extreme(v, k.get("attribute"), false)));
+        f.add(of("sum", (v, a, k) -> {
+            Object attribute = arg(a, k, 0, "attribute");
+            Object total = arg(a, k, 1, "start");
+            if (total == null) total = 0L;
+            for (Object o : PyCollections.iterate(v)) total = PyOperators.add(total, attribute == null ? o : PyTests.attribute(o, attribute));
+            return total;
         }));
         f.add(of("selectattr", (v, a, k) -> PyTests.select(v, a, true, true)));
         f.add(of("rejectattr", (v, a, k) -> PyTests.select(v, a, true, false)));

@@ -114,6 +114,16 @@ final class PyOperators {
 
     private static double asDouble(Object o) { return o instanceof Boolean b ? (b ? 1 : 0) : ((Number) o).doubleValue(); }
 
+    /** Python's ordering of two numbers or two strings (case-insensitive as jinja2's max/min/sort compare). */
+    static int compare(Object a, Object b) {
+        if (isNumber(a) && isNumber(b)) return Double.compare(asDouble(a), asDouble(b));
+        if (a instanceof CharSequence x && b instanceof CharSequence y) {
+            return x.toString().toLowerCase(java.util.Locale.ROOT).compareTo(y.toString().toLowerCase(java.util.Locale.ROOT));
+        }
+        throw PyTemplateError.typeError("'<' not supported between instances of '" + PyRepr.typeName(a) + "' and '"
+                + PyRepr.typeName(b) + "'");
+    }
+
     /** Python's {@code ==}. Undefined (Java null) equals only undefined, as jinja2's Undefined does. */
     static boolean equal(Object a, Object b) {
         if (a == null || b == null || a == PyNone.NONE || b == PyNone.NONE) return a == b;

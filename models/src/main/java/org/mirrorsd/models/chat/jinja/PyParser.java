@@ -21,8 +21,10 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
 import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
+import jinjava.de.odysseus.el.tree.impl.ast.AstMethod;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
+import jinjava.de.odysseus.el.tree.impl.ast.AstProperty;
 import jinjava.de.odysseus.el.tree.impl.Scanner.ScanException;
 import jinjava.de.odysseus.el.tree.impl.Scanner.Symbol;
 import jinjava.javax.el.ELContext;
@@ -125,9 +127,34 @@ final class PyParser extends ExtendedParser {
 
     @Override
     protected AstDot createAstDot(AstNode base, String property, boolean lvalue) {
-        return new AstDot(base, property, lvalue) {
+        return new StrictDot(base, property, lvalue);
+    }
+
+    /** {@code x.name}, reading and calling; keeps its prefix where {@link #createAstMethod} can check it. */
+    private static final class StrictDot extends AstDot {
+        StrictDot(AstNode base, String property, boolean lvalue) { super(base, property, lvalue); }
+
+        AstNode prefix() { return prefix; }
+
+        String name() { return property; }
+
+        @Override
+        public Object eval(Bindings bindings, ELContext context) { return strictGet(prefix, property, bindings, context); }
+    }
+
+    /**
+     * {@code x.name(...)} (and every filter and test, which jinjava calls as methods): calling on something
+     * undefined fails as in jinja2, where jinjava would quietly give null; so does an unknown filter or test.
+     */
+    @Override
+    protected AstMethod createAstMethod(AstProperty property, AstParameters params) {
+        if (!(property instanceof StrictDot dot)) return super.createAstMethod(property, params);
+        return new AstMethod(property, params) {
             @Override
-            public Object eval(Bindings bindings, ELContext context) { return strictGet(this, prefix, property, bindings, context); }
+            public Object eval(Bindings bindings, ELContext context) {
+                requireDefined(dot.prefix(), dot.name(), bindings, context);
+                return super.eval(bindings, context);
+            }
         };
     }
 
@@ -136,7 +163,7 @@ final class PyParser extends ExtendedParser {
         return new AstBracket(base, property, lvalue, strict) {
             @Override
             public Object eval(Bindings bindings, ELContext context) {
-                return strictGet(this, prefix, this.property.eval(bindings, context), bindings, context);
+                return strictGet(prefix, this.property.eval(bindings, context), bindings, context);
             }
         };
     }
@@ -145,16 +172,26 @@ final class PyParser extends ExtendedParser {
      * {@code x.attr} and {@code x[key]} as jinja2 evaluates them: a missing attribute is undefined, but an
      * attribute of something undefined is an error (jinjava would quietly give null).
      */
-    private static Object strictGet(AstNode node, AstNode prefix, Object property, Bindings bindings, ELContext context) {
-        Object base = prefix.eval(bindings, context);
-        if (base == null) {
-            if (prefix.toString().startsWith(FILTER_PREFIX) || prefix.toString().startsWith(EXPTEST_PREFIX)) return null;
-            throw PyTemplateError.undefined("'" + prefix + "' is undefined (reading '" + property + "' of it)");
-        }
+    private static Object strictGet(AstNode prefix, Object property, Bindings bindings, ELContext context) {
+        Object base = requireDefined(prefix, property, bindings, context);
         if (property == null) return null;
         context.setPropertyResolved(false);
         Object result = context.getELResolver().getValue(context, base, property);
         return context.isPropertyResolved() ? result : null;
+    }
+
+    /** The value of {@code prefix}, failing as jinja2 does when it is undefined: an unknown filter, test or name. */
+    private static Object requireDefined(AstNode prefix, Object property, Bindings bindings, ELContext context) {
+        Object base = prefix.eval(bindings, context);
+        if (base != null) return base;
+        String name = prefix.toString();
+        if (name.startsWith(FILTER_PREFIX)) {
+            throw new PyTemplateError("TemplateAssertionError", "No filter named '" + name.substring(FILTER_PREFIX.length()) + "'.");
+        }
+        if (name.startsWith(EXPTEST_PREFIX)) {
+            throw new PyTemplateError("TemplateAssertionError", "No test named '" + name.substring(EXPTEST_PREFIX.length()) + "'.");
+        }
+        throw PyTemplateError.undefined("'" + name + "' is undefined (reading '" + property + "' of it)");
     }
 
     @Override

@@ -56,7 +56,13 @@ public final class PyRepr {
         else if (o instanceof Boolean b) sb.append(b ? "True" : "False");
         else if (o instanceof Double || o instanceof Float) sb.append(floatRepr(((Number) o).doubleValue()));
         else if (o instanceof Number n) sb.append(n);
-        else if (o instanceof Map<?, ?> m) {
+        else if (o instanceof Map.Entry<?, ?> e) { // a (key, value) pair, as dictsort gives them
+            sb.append('(');
+            appendRepr(sb, e.getKey());
+            sb.append(", ");
+            appendRepr(sb, e.getValue());
+            sb.append(')');
+        } else if (o instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : m.entrySet()) {
