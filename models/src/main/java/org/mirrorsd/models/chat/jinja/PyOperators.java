@@ -22,6 +22,10 @@ final class PyOperators {
     private PyOperators() {}
 
     static final AstBinary.Operator ADD = simple(PyOperators::add);
+    /** {@code *}: numbers, and Python's repetition of a string or list by an integer. */
+    static final AstBinary.Operator MUL = simple(PyOperators::multiply);
+    /** {@code %} on numbers: Python's floored modulo (the result takes the divisor's sign). */
+    static final AstBinary.Operator MOD = simple(PyOperators::modulo);
     static final AstBinary.Operator EQ = simple((a, b) -> equal(a, b));
     static final AstBinary.Operator NE = simple((a, b) -> !equal(a, b));
     static final AstBinary.Operator IN = simple((a, b) -> PyCollections.contains(b, a));
@@ -101,6 +105,41 @@ final class PyOperators {
         }
         throw PyTemplateError.typeError("unsupported operand type(s) for +: '" + PyRepr.typeName(a) + "' and '"
                 + PyRepr.typeName(b) + "'");
+    }
+
+    static Object multiply(Object a, Object b) {
+        if ((a instanceof CharSequence || a instanceof List) && isIntegral(b)) return repeat(a, asLong(b));
+        if ((b instanceof CharSequence || b instanceof List) && isIntegral(a)) return repeat(b, asLong(a));
+        if (isNumber(a) && isNumber(b)) {
+            if (isIntegral(a) && isIntegral(b)) return asLong(a) * asLong(b);
+            return asDouble(a) * asDouble(b);
+        }
+        if (a == null || b == null) throw PyTemplateError.undefined("an undefined value in '*'");
+        throw PyTemplateError.typeError("unsupported operand type(s) for *: '" + PyRepr.typeName(a) + "' and '"
+                + PyRepr.typeName(b) + "'");
+    }
+
+    static Object modulo(Object a, Object b) {
+        if (!isNumber(a) || !isNumber(b)) {
+            throw PyTemplateError.typeError("unsupported operand type(s) for %: '" + PyRepr.typeName(a) + "' and '"
+                    + PyRepr.typeName(b) + "'");
+        }
+        if (isIntegral(a) && isIntegral(b)) {
+            if (asLong(b) == 0) throw new PyTemplateError("ZeroDivisionError", "integer modulo by zero");
+            return Math.floorMod(asLong(a), asLong(b));
+        }
+        double x = asDouble(a);
+        double y = asDouble(b);
+        if (y == 0) throw new PyTemplateError("ZeroDivisionError", "float modulo");
+        return x - y * Math.floor(x / y);
+    }
+
+    private static Object repeat(Object seq, long times) {
+        int n = (int) Math.max(0, Math.min(times, 1_000_000));
+        if (seq instanceof CharSequence s) return s.toString().repeat(n);
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.addAll((List<?>) seq);
+        return new FrozenList(out);
     }
 
     private static boolean isNumber(Object o) { return o instanceof Number || o instanceof Boolean; }

@@ -64,6 +64,8 @@ final class PyParser extends ExtendedParser {
     protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
         AstBinary.Operator op = operator;
         if (operator == AdditionOperator.OP) op = PyOperators.ADD;
+        else if (operator == AstBinary.MUL) op = PyOperators.MUL;
+        else if (operator == AstBinary.MOD) op = PyOperators.MOD;
         else if (operator == AstBinary.EQ) op = PyOperators.EQ;
         else if (operator == AstBinary.NE) op = PyOperators.NE;
         else if (operator == AstBinary.AND) op = PyOperators.AND;
@@ -111,6 +113,29 @@ final class PyParser extends ExtendedParser {
             return createAstUnary(eq(true), PyOperators.NOT);
         }
         return super.unary(required);
+    }
+
+    /**
+     * A test after filters ({@code messages|length is even}): jinjava reads either filters or a test after a
+     * value, jinja2 a test after the filters too.
+     */
+    @Override
+    protected AstNode filter(boolean required) throws ScanException, ParseException {
+        AstNode v = super.filter(required);
+        while (v != null && "is".equals(getToken().getImage())) {
+            boolean negated = "not".equals(lookahead(0).getImage());
+            Symbol name = lookahead(negated ? 1 : 0).getSymbol();
+            if (name != Symbol.IDENTIFIER && name != Symbol.TRUE && name != Symbol.FALSE) break;
+            consumeToken();
+            if (negated) consumeToken();
+            String test = consumeToken().getImage();
+            List<AstNode> params = new ArrayList<>(List.of(v, interpreter()));
+            AstNode arg = value();
+            if (arg != null) params.add(arg);
+            v = createAstMethod(createAstDot(identifier(EXPTEST_PREFIX + test), negated ? "evaluateNegated" : "evaluate", true),
+                    createAstParameters(params));
+        }
+        return v;
     }
 
     /** jinjava has no None: {@code none} would be an undefined name. Here it is Python's None. */

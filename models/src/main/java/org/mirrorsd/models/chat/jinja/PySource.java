@@ -63,7 +63,7 @@ final class PySource {
                 else if (block && open != '+') lstrip(out, lineStart);
                 if (open == '-' || (block && open == '+')) body = body.substring(1);
                 if (end == '-' || (block && end == '+')) body = body.substring(0, body.length() - 1);
-                out.append(s, i, i + 2).append(body).append(close);
+                out.append(s, i, i + 2).append(block ? body : splitClosingBraces(body)).append(close);
                 i = stop;
                 if (end == '-') {
                     while (i < n && PyStrings.isSpace(s.charAt(i))) i++;
@@ -127,17 +127,41 @@ final class PySource {
         return s.startsWith("raw", j) && !s.startsWith("raw_", j);
     }
 
-    /** The index just past the end of a tag, skipping quoted strings inside it. */
+    /**
+     * The index just past the end of a tag, skipping quoted strings and, in {@code {{ }}}, balanced braces
+     * ({@code {{ {"a": {"b": 1}} }}} ends at the last pair, as jinja2's lexer reads it).
+     */
     private static int tagEnd(String s, int from, String end) {
         char quote = 0;
+        int depth = 0;
+        boolean braces = end.equals("}}");
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
                 if (c == '\\') i++;
                 else if (c == quote) quote = 0;
             } else if (c == '\'' || c == '"') quote = c;
+            else if (braces && depth > 0 && c == '}') depth--;
             else if (s.startsWith(end, i)) return i + 2;
+            else if (braces && c == '{') depth++;
         }
         return s.length();
+    }
+
+    /** Separates {@code }}} inside an expression (nested dict literals) so jinjava does not end the tag there. */
+    private static String splitClosingBraces(String body) {
+        if (!body.contains("}}")) return body;
+        StringBuilder sb = new StringBuilder(body.length() + 4);
+        char quote = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            sb.append(c);
+            if (quote != 0) {
+                if (c == '\\' && i + 1 < body.length()) sb.append(body.charAt(++i));
+                else if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') quote = c;
+            else if (c == '}' && i + 1 < body.length() && body.charAt(i + 1) == '}') sb.append(' ');
+        }
+        return sb.toString();
     }
 }
