@@ -38,6 +38,10 @@ final class PyFilters {
         return i < args.length ? args[i] : null;
     }
 
+    private static int intArg(Object value, int fallback) {
+        return value instanceof Number n ? n.intValue() : fallback;
+    }
+
     private static String string(Object value, String filter) {
         if (value instanceof CharSequence s) return s.toString();
         if (value == null) return "";
@@ -142,6 +146,37 @@ final class PyFilters {
             if (total == null) total = 0L;
             for (Object o : PyCollections.iterate(v)) total = PyOperators.add(total, attribute == null ? o : PyTests.attribute(o, attribute));
             return total;
+        }));
+        f.add(of("truncate", (v, a, k) -> {
+            String text = PyRepr.str(v);
+            int max = intArg(arg(a, k, 0, "length"), 255);
+            boolean killWords = PyOperators.truthy(arg(a, k, 1, "killwords"));
+            Object endArg = arg(a, k, 2, "end");
+            String end = endArg == null ? "..." : PyRepr.str(endArg);
+            int leeway = intArg(arg(a, k, 3, "leeway"), 5);
+            if (text.codePointCount(0, text.length()) <= max + leeway) return text;
+            String head = (String) PyCollections.slice(text, 0L, (long) Math.max(0, max - end.length()), null);
+            if (killWords) return head + end;
+            int space = head.lastIndexOf(' ');
+            return (space < 0 ? head : head.substring(0, space)) + end;
+        }));
+        f.add(of("batch", (v, a, k) -> {
+            int size = Math.max(1, intArg(arg(a, k, 0, "linecount"), 1));
+            Object fill = arg(a, k, 1, "fill_with");
+            List<Object> out = new ArrayList<>();
+            List<Object> row = new ArrayList<>();
+            for (Object o : PyCollections.iterate(v)) {
+                row.add(o);
+                if (row.size() == size) {
+                    out.add(new FrozenList(row));
+                    row = new ArrayList<>();
+                }
+            }
+            if (!row.isEmpty()) {
+                while (fill != null && row.size() < size) row.add(fill);
+                out.add(new FrozenList(row));
+            }
+            return new FrozenList(out);
         }));
         f.add(of("selectattr", (v, a, k) -> PyTests.select(v, a, true, true)));
         f.add(of("rejectattr", (v, a, k) -> PyTests.select(v, a, true, false)));

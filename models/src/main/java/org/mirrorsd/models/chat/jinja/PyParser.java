@@ -138,6 +138,28 @@ final class PyParser extends ExtendedParser {
         return v;
     }
 
+    /** Chained comparisons as Python reads them: {@code a < b <= c} is {@code a < b and b <= c}. */
+    @Override
+    protected AstNode cmp(boolean required) throws ScanException, ParseException {
+        AstNode v = super.cmp(required);
+        AstNode last = v instanceof AstBinary b && comparison(b.getOperator()) != null ? b.getChild(1) : null;
+        while (last != null && comparison(getToken().getSymbol()) != null) {
+            AstBinary.Operator op = comparison(consumeToken().getSymbol());
+            AstNode right = add(true);
+            v = createAstBinary(v, createAstBinary(last, right, op), PyOperators.AND);
+            last = right;
+        }
+        return v;
+    }
+
+    private static AstBinary.Operator comparison(Object operatorOrSymbol) {
+        if (operatorOrSymbol == AstBinary.LT || operatorOrSymbol == Symbol.LT) return AstBinary.LT;
+        if (operatorOrSymbol == AstBinary.LE || operatorOrSymbol == Symbol.LE) return AstBinary.LE;
+        if (operatorOrSymbol == AstBinary.GT || operatorOrSymbol == Symbol.GT) return AstBinary.GT;
+        if (operatorOrSymbol == AstBinary.GE || operatorOrSymbol == Symbol.GE) return AstBinary.GE;
+        return null;
+    }
+
     /** jinjava has no None: {@code none} would be an undefined name. Here it is Python's None. */
     @Override
     protected AstIdentifier createAstIdentifier(String name, int index) {
