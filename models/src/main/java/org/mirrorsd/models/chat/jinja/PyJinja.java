@@ -10,7 +10,6 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
-import com.hubspot.jinjava.el.TruthyTypeConverter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
@@ -77,7 +76,7 @@ public final class PyJinja {
                 .withInterperterFactory(PyInterpreter.FACTORY)
                 .build();
         ExpressionFactory factory = new ExpressionFactoryImpl(new TreeStore(new PyParser.Builder(), new Cache(1000)),
-                new TruthyTypeConverter());
+                new PyIfTag.Truth());
         jinjava = new Jinjava(config) {
             @Override
             public ExpressionFactory getExpressionFactory() { return factory; }
@@ -89,6 +88,7 @@ public final class PyJinja {
         jinjava.registerFilter(PyForTag.conditionFilter());
         jinjava.registerTag(new FilterTag());
         jinjava.registerTag(new PyForTag());
+        jinjava.registerTag(new PyIfTag());
         for (ExpTest t : PyTests.all()) jinjava.registerExpTest(t);
         jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception", PyJinja.class, "raiseException", Object.class));
         jinjava.registerFunction(new ELFunctionDefinition("", "strftime_now", PyJinja.class, "strftimeNow", Object.class));
