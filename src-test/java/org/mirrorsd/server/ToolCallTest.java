@@ -42,9 +42,31 @@ class ToolCallTest {
     private static TestServer server;
     private static OpenAIClient client;
 
+    /**
+     * A compact Hermes-style template: the tiny story model has a 512-token context and spends about one token per
+     * character of JSON, so the built-in styles' full Hermes tool prompt (650 tokens for these two tools) does not fit.
+     */
+    static final String TEMPLATE = "{% if tools %}<tools>{% for t in tools %}{{ t.function | tojson }}{{ '\\n' }}{% endfor %}"
+            + "</tools>{{ '\\n' }}{% endif %}{% for m in messages %}<{{ m.role }}>{% if m.tool_calls %}"
+            + "{% for c in m.tool_calls %}<tool_call>{\"name\": {{ c.function.name | tojson }}, \"arguments\": "
+            + "{{ c.function.arguments | tojson }}}</tool_call>{% endfor %}{% else %}{{ m.content }}{% endif %}{{ '\\n' }}"
+            + "{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}";
+
     @BeforeAll
-    static void start() {
-        server = TestServer.start("--draft", SharedFiles.model("llama2xs-280K.bin").toString(), "--gamma", "4");
+    static void start(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path model = dir.resolve("stories260K-tools.gguf");
+        try (org.mirrorsd.models.gguf.GgufFile src = org.mirrorsd.models.gguf.GgufFile.open(SharedFiles.model("stories260K.gguf"))) {
+            org.mirrorsd.models.gguf.GgufWriter w = new org.mirrorsd.models.gguf.GgufWriter();
+            src.metadata().forEach(w::put);
+            w.put("tokenizer.chat_template", TEMPLATE);
+            w.put("llama.context_length", 512); // the .bin's context; the GGUF copy says 128
+            for (org.mirrorsd.models.gguf.GgufTensorInfo t : src.tensors()) {
+                w.tensor(t.name(), t.shape(), t.type(), out -> out.put(t.data().asByteBuffer()));
+            }
+            w.write(model);
+        }
+        server = TestServer.startModel(model, "--draft", SharedFiles.model("llama2xs-280K.bin").toString(), "--gamma", "4",
+                "--set", "model.name=" + TestServer.MODEL_ID);
         client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.server.port() + "/v1").apiKey("unused").build();
     }
 
