@@ -44,7 +44,7 @@ public final class MirrorSdServer implements AutoCloseable {
     private MirrorSdServer(MirrorSdConfig config, UnaryOperator<DecodingEngine> decorate) {
         this.config = config;
         this.decorate = decorate;
-        CompletionHandler completions = new CompletionHandler(state);
+        CompletionHandler completions = new CompletionHandler(state, config.server().stallTimeout());
         ModelsEndpoint models = new ModelsEndpoint(state);
         Router router = new Router()
                 .route(HttpMethod.POST, Paths.CHAT, (ch, r) -> completions.handle(ch, r, ApiKind.CHAT))

@@ -42,6 +42,11 @@ final class ChoiceTracker implements SequenceListener {
     }
 
     @Override
+    public boolean acceptsOutput() {
+        return out.acceptsOutput();
+    }
+
+    @Override
     public void onEnd(SequenceEnd end) {
         String finish = end.cause() == EndCause.STOPPED ? "stop" : end.finishReason().apiName();
         out.ended(index, end.completed() ? text.finish() : "", finish, tokens, end);
