@@ -23,7 +23,14 @@ final class RawConnection implements AutoCloseable {
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
     RawConnection(int port, Duration readTimeout) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, readTimeout, 0);
+    }
+
+    /** @param receiveBuffer the socket's receive buffer before connecting (small = a slow reader); 0 = default */
+    RawConnection(int port, Duration readTimeout, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) socket.setReceiveBufferSize(receiveBuffer);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout((int) readTimeout.toMillis());
         out = socket.getOutputStream();
         in = socket.getInputStream();
@@ -82,10 +89,6 @@ final class RawConnection implements AutoCloseable {
         Matcher m = STATUS_LINE.matcher(text());
         while (m.find()) out.add(Integer.parseInt(m.group(1)));
         return out;
-    }
-
-    void stopReading() throws IOException {
-        socket.setReceiveBufferSize(4096);
     }
 
     @Override
