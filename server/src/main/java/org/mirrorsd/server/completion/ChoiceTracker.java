@@ -19,18 +19,27 @@ final class ChoiceTracker implements SequenceListener {
     private final LogprobBuilder logprobs;
     private final CompletionResponder out;
     private int tokens;
+    /** The prompt's text still to be written before the completion ({@code echo}), or null. */
+    private String echo;
 
     /** @param logprobs null when the request did not ask for log-probabilities */
     ChoiceTracker(int index, TextAssembler text, LogprobBuilder logprobs, CompletionResponder out) {
+        this(index, text, logprobs, out, null);
+    }
+
+    /** @param echo the prompt's text, written first ({@code echo: true}); null for none */
+    ChoiceTracker(int index, TextAssembler text, LogprobBuilder logprobs, CompletionResponder out, String echo) {
         this.index = index;
         this.text = text;
         this.logprobs = logprobs;
         this.out = out;
+        this.echo = echo;
     }
 
     @Override
     public boolean onStep(StepResult step) {
-        StringBuilder delta = new StringBuilder();
+        StringBuilder delta = new StringBuilder(echo == null ? "" : echo);
+        echo = null;
         List<TokenLogprob> lps = logprobs == null ? null : new ArrayList<>();
         for (int i = 0; i < step.size() && !text.stopped(); i++) {
             delta.append(text.push(step.tokens()[i]));
@@ -49,6 +58,7 @@ final class ChoiceTracker implements SequenceListener {
     @Override
     public void onEnd(SequenceEnd end) {
         String finish = end.cause() == EndCause.STOPPED ? "stop" : end.finishReason().apiName();
-        out.ended(index, end.completed() ? text.finish() : "", finish, tokens, end);
+        String tail = end.completed() ? (echo == null ? "" : echo) + text.finish() : "";
+        out.ended(index, tail, finish, tokens, end);
     }
 }

@@ -105,7 +105,8 @@ public final class CompletionHandler {
                         ThreadLocalRandom.current().nextLong());
                 var generation = new GenerationRequest(prompt, maxTokens, sampling, stopTokens, request.topLogprobs());
                 var text = new TextAssembler(model.tokenizer()::tokenBytes, request.stop(), encoder.startsText(prompt));
-                var tracker = new ChoiceTracker(index, text, logprobs, responder);
+                String echo = request.echo() ? encoder.echoText(request.prompts().get(p), prompt) : null;
+                var tracker = new ChoiceTracker(index, text, logprobs, responder, echo);
                 out.add(new Sequence(engine, generation, tracker, state.metrics()));
             }
         }
