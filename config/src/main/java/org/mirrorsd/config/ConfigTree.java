@@ -102,6 +102,12 @@ final class ConfigTree {
                     + section + ": " + ConfigSchema.describeKeys(section) + ")");
             return;
         }
+        if (key.get().path().equals("server.api_key") && override.value().isBlank()) {
+            // An empty value means "unset" elsewhere; for the key it would silently turn authentication off.
+            problems.add("server.api_key: must not be empty (from " + override.origin() + "); leave it out to serve"
+                    + " without a key");
+            return;
+        }
         ((ObjectNode) root.get(section)).set(name, valueNode(key.get(), override.value()));
         origins.put(key.get().path(), new Origin(override.origin(), override.value()));
     }

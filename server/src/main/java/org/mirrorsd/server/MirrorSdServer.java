@@ -72,7 +72,9 @@ public final class MirrorSdServer implements AutoCloseable {
         try {
             server.load();
         } catch (Exception | Error e) {
-            server.shutdown();
+            // Nothing was served yet: free what was opened without the drain's "shutting down ... stopped" lines,
+            // which would read as if the server had run.
+            server.abandon();
             throw e;
         }
         return server;
@@ -138,6 +140,23 @@ public final class MirrorSdServer implements AutoCloseable {
         if (models != null) models.close();
         log.info("stopped");
         stopped.countDown();
+    }
+
+    private synchronized void abandon() {
+        shutDown = true;
+        state.draining();
+        try {
+            http.stopAccepting();
+            if (scheduler != null) scheduler.close();
+            http.close();
+            if (engines != null) engines.values().forEach(DecodingEngine::close);
+            if (prefixes != null) prefixes.close();
+            if (models != null) models.close();
+        } catch (RuntimeException e) {
+            log.debug("cleaning up after a failed start", e);
+        } finally {
+            stopped.countDown();
+        }
     }
 
     @Override
