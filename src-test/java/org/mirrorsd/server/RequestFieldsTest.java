@@ -40,7 +40,6 @@ class RequestFieldsTest {
             "/v1/completions      | {\"prompt\":\"a\",\"best_of\":0}                          | best_of",
             "/v1/completions      | {\"prompt\":\"a\",\"best_of\":\"2\"}                      | best_of",
             "/v1/completions      | {\"prompt\":\"a\",\"echo\":\"yes\"}                       | echo",
-            "/v1/completions      | {\"prompt\":\"a\",\"echo\":true,\"logprobs\":2}           | echo",
             "/v1/completions      | {\"prompt\":\"a\",\"foo\":1}                              | foo",
             "/v1/completions      | {\"prompt\":\"a\",\"top_logprobs\":2}                     | top_logprobs",
             "/v1/completions      | {\"prompt\":\"a\",\"stop_token_ids\":[2]}                 | stop_token_ids",
@@ -96,5 +95,45 @@ class RequestFieldsTest {
             assertTrue(multi.get("choices").get(i).get("text").asText().startsWith(i < 2 ? "Once" : "The dog"),
                     multi.toString());
         }
+    }
+
+    /**
+     * echo with logprobs reports the prompt's tokens first, the first with a null logprob (as vLLM does), each
+     * later one with the target's logprob given the tokens before it: the same numbers generation reports when
+     * it produces those tokens.
+     */
+    @Test
+    void echoWithLogprobsScoresThePrompt() {
+        JsonNode gen = server.postJson(TEXT, "{\"prompt\":\"Once\",\"max_tokens\":5,\"temperature\":0,\"logprobs\":0}", 200);
+        String generated = gen.get("choices").get(0).get("text").asText();
+        JsonNode genLp = gen.get("choices").get(0).get("logprobs");
+
+        JsonNode echo = server.postJson(TEXT, "{\"prompt\":" + TestServer.JSON.valueToTree("Once" + generated)
+                + ",\"max_tokens\":1,\"temperature\":0,\"logprobs\":2,\"echo\":true}", 200);
+        JsonNode c = echo.get("choices").get(0);
+        assertTrue(c.get("text").asText().startsWith("Once" + generated), c.toString());
+        JsonNode lp = c.get("logprobs");
+        int promptTokens = echo.get("usage").get("prompt_tokens").asInt();
+        assertEquals(promptTokens + 1, lp.get("tokens").size(), lp.toString());
+        assertTrue(lp.get("token_logprobs").get(0).isNull(), "the first prompt token has no logprob");
+        assertTrue(lp.get("top_logprobs").get(0).isNull());
+        // BOS, "Once", then the generated tokens again: scored as the prompt, the same logprobs as generated.
+        assertEquals(promptTokens, 2 + genLp.get("tokens").size(), lp.toString());
+        for (int i = 0; i < genLp.get("tokens").size(); i++) {
+            assertEquals(genLp.get("tokens").get(i).asText(), lp.get("tokens").get(2 + i).asText());
+            assertEquals(genLp.get("token_logprobs").get(i).asDouble(), lp.get("token_logprobs").get(2 + i).asDouble(),
+                    1e-4, "prompt token " + (2 + i));
+        }
+        for (int i = 1; i < promptTokens; i++) {
+            double v = lp.get("token_logprobs").get(i).asDouble();
+            assertTrue(v <= 0 && lp.get("top_logprobs").get(i).size() >= 1, lp.toString());
+        }
+
+        // Streamed: the first chunk carries the echoed text and the prompt's logprobs.
+        var stream = server.post(TEXT, "{\"prompt\":\"Once upon\",\"max_tokens\":2,\"logprobs\":1,\"echo\":true,"
+                + "\"stream\":true}");
+        JsonNode first = Sse.parse(stream.body()).events().getFirst().get("choices").get(0);
+        assertTrue(first.get("text").asText().startsWith("Once upon"), first.toString());
+        assertTrue(first.get("logprobs").get("token_logprobs").get(0).isNull(), first.toString());
     }
 }

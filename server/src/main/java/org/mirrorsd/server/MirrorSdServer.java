@@ -91,6 +91,7 @@ public final class MirrorSdServer implements AutoCloseable {
         String method = config.decoding().method().key();
         state.metrics().bindKvCaches(this::openKvCaches);
         state.metrics().bindPrefixCache(prefixes);
+        state.target(models.targetCpu());
         state.ready(new Serving(models.served(), engines, method, scheduler, config.sampling(), sc.requestTimeout()));
         log.info("mirror-sd serving '{}' at http://{}:{} — engines {} (default {}), device {}, {} slots, "
                         + "queue {}, ready in {} ms",

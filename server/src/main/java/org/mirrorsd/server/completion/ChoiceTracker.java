@@ -21,6 +21,8 @@ final class ChoiceTracker implements SequenceListener {
     private int tokens;
     /** The prompt's text still to be written before the completion ({@code echo}), or null. */
     private String echo;
+    /** The prompt's scored tokens still to be reported ({@code echo} with {@code logprobs}), or null. */
+    private volatile List<TokenLogprob> promptLogprobs;
 
     /** @param logprobs null when the request did not ask for log-probabilities */
     ChoiceTracker(int index, TextAssembler text, LogprobBuilder logprobs, CompletionResponder out) {
@@ -41,6 +43,10 @@ final class ChoiceTracker implements SequenceListener {
         StringBuilder delta = new StringBuilder(echo == null ? "" : echo);
         echo = null;
         List<TokenLogprob> lps = logprobs == null ? null : new ArrayList<>();
+        if (lps != null && promptLogprobs != null) {
+            lps.addAll(promptLogprobs);
+            promptLogprobs = null;
+        }
         for (int i = 0; i < step.size() && !text.stopped(); i++) {
             delta.append(text.push(step.tokens()[i]));
             tokens++;
@@ -48,6 +54,11 @@ final class ChoiceTracker implements SequenceListener {
         }
         if (!delta.isEmpty() || (lps != null && !lps.isEmpty())) out.delta(index, delta.toString(), lps);
         return !text.stopped();
+    }
+
+    /** The prompt's scores, reported before the first generated token. */
+    void promptScored(List<TokenLogprob> prompt) {
+        this.promptLogprobs = prompt;
     }
 
     @Override

@@ -107,7 +107,13 @@ public final class CompletionHandler {
                 var text = new TextAssembler(model.tokenizer()::tokenBytes, request.stop(), encoder.startsText(prompt));
                 String echo = request.echo() ? encoder.echoText(request.prompts().get(p), prompt) : null;
                 var tracker = new ChoiceTracker(index, text, logprobs, responder, echo);
-                out.add(new Sequence(engine, generation, tracker, state.metrics()));
+                DecodingEngine choiceEngine = engine;
+                if (request.echo() && logprobs != null) {
+                    // Prompt log-probabilities need the prompt's logits, computed only for these requests.
+                    choiceEngine = new PromptScoringEngine(engine, state.target(), request.topLogprobs(),
+                            scores -> tracker.promptScored(logprobs.ofPrompt(prompt, scores)));
+                }
+                out.add(new Sequence(choiceEngine, generation, tracker, state.metrics()));
             }
         }
         return out;

@@ -27,7 +27,7 @@ public final class CompletionRequestParser {
         if (maxTokens == null) maxTokens = f.integer("max_tokens", 1, Integer.MAX_VALUE);
         Integer n = f.integer("n", 1, MAX_CHOICES);
         boolean stream = Boolean.TRUE.equals(f.bool("stream"));
-        boolean includeUsage = stream && includeUsage(f);
+        boolean includeUsage = includeUsage(f) && stream; // read (type-checked) even when not streaming
         boolean logprobs;
         int top;
         if (kind == ApiKind.CHAT) {
@@ -56,7 +56,7 @@ public final class CompletionRequestParser {
         f.string("user"); // accepted for compatibility, only type-checked
         boolean echo = false;
         if (kind == ApiKind.TEXT) {
-            echo = LegacyCompletionFields.echo(f, logprobs);
+            echo = LegacyCompletionFields.echo(f);
             LegacyCompletionFields.refuseSuffix(f);
             LegacyCompletionFields.bestOf(f, n == null ? 1 : n);
         }

@@ -8,14 +8,9 @@ package org.mirrorsd.server.openai;
 final class LegacyCompletionFields {
     private LegacyCompletionFields() {}
 
-    /** Whether the prompt is echoed before the completion. */
-    static boolean echo(RequestFields f, boolean logprobs) {
-        boolean echo = Boolean.TRUE.equals(f.bool("echo"));
-        if (echo && logprobs) {
-            throw ApiError.invalid("'echo' together with 'logprobs' (prompt log-probabilities) is not supported yet;"
-                    + " drop one of them.", "echo", "unsupported_parameter");
-        }
-        return echo;
+    /** Whether the prompt is echoed before the completion (with its tokens' logprobs when those are asked). */
+    static boolean echo(RequestFields f) {
+        return Boolean.TRUE.equals(f.bool("echo"));
     }
 
     static void refuseSuffix(RequestFields f) {
