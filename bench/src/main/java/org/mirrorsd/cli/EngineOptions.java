@@ -20,7 +20,8 @@ import org.mirrorsd.server.ModelFiles;
 /** The model, draft and decoding flags that generate and bench share, and what they build. */
 final class EngineOptions implements AutoCloseable {
     static CommandLine.Builder declare(CommandLine.Builder b) {
-        return b.option("model", "PATH", "target model: GGUF or llama2.c .bin")
+        return b.option("model", "PATH", "target model: GGUF or llama2.c .bin, a directory of GGUFs, or a Hugging Face owner/repo[:QUANT]")
+                .option("quant", "TAG", "quant tag that picks the GGUF in a directory or repository (e.g. Q4_K_M)")
                 .option("tokenizer", "PATH", "tokenizer (default: inside the GGUF, or tokenizer.bin / tok<vocab>.bin beside the model)")
                 .option("decoding", "METHOD", "ar | sd | ngram | mirror (default ar)")
                 .option("draft", "PATH", "draft model for sd and mirror")
@@ -58,7 +59,8 @@ final class EngineOptions implements AutoCloseable {
         int draftThreads = a.intValue("draft-threads", 1);
         int threads = a.intValue("threads", needsDraft && method.equals("mirror") ? Math.max(1, cores - draftThreads) : cores);
         Path tokenizer = a.pathValue("tokenizer").orElse(null);
-        target = ModelFiles.load(model, "--model", () -> ModelLoader.load(model, tokenizer, null));
+        String quant = a.value("quant", null);
+        target = ModelFiles.load(model, "--model", () -> ModelLoader.load(model, tokenizer, null, quant));
         LlamaModel d = null;
         LayerExecutor de = null;
         java.util.List<String> providers = a.has("onnx-providers")

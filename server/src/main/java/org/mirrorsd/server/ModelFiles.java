@@ -34,8 +34,7 @@ public final class ModelFiles {
             throw new ModelFormatException(path, "permission denied (" + role + ")");
         } catch (IOException | RuntimeException e) {
             if (Files.isDirectory(path)) {
-                throw new ModelFormatException(path, "is a directory with no model file in it (" + role
-                        + " takes a .gguf or llama2.c .bin file)");
+                throw new ModelFormatException(path, "no usable model in this directory (" + role + "): " + reason(e));
             }
             String size = size(path);
             throw new ModelFormatException(path, "not a readable GGUF or llama2.c model (" + role + ", " + size + "): "
