@@ -102,8 +102,9 @@ final class ConfigTree {
                     + section + ": " + ConfigSchema.describeKeys(section) + ")");
             return;
         }
-        if (key.get().path().equals("server.api_key") && override.value().isBlank()) {
-            // An empty value means "unset" elsewhere; for the key it would silently turn authentication off.
+        if (key.get().path().equals("server.api_key") && override.value().isBlank() && override.origin().startsWith("--")) {
+            // An empty value means "unset"; typed on the command line (--api-key '') it is a mistake that would
+            // silently turn authentication off. (An empty environment variable still clears the key.)
             problems.add("server.api_key: must not be empty (from " + override.origin() + "); leave it out to serve"
                     + " without a key");
             return;
