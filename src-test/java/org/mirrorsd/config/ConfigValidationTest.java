@@ -38,7 +38,7 @@ class ConfigValidationTest {
     @Test
     void collectsEveryProblemAtOnce() {
         ServerConfig server = new ServerConfig(" ", 70000, null, List.of(), 0, Duration.ZERO, -1, 0,
-                Duration.ofSeconds(-1), 0, Duration.ZERO);
+                Duration.ofSeconds(-1), 0, Duration.ZERO, Duration.ofSeconds(30));
 
         List<String> problems = withServer(server).validate();
 

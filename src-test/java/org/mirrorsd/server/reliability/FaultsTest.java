@@ -146,11 +146,14 @@ class FaultsTest {
     }
 
     @Test
-    void corruptModelExitsWithStatus1AndFreesEverything(@TempDir Path dir) throws Exception {
+    void corruptModelExitsWithStatus2AndFreesEverything(@TempDir Path dir) throws Exception {
         Path broken = Files.write(dir.resolve("broken.bin"), new byte[4096]);
         Result r = serve("--model", broken.toString(), "--tokenizer", SharedFiles.model("tok512.bin").toString(),
                 "--host", "127.0.0.1", "--port", "0");
-        assertEquals(1, r.status(), r.stderr());
+        // A start-up failure is the user's file, not a crash: one line naming it, exit 2 (StartupErrorsTest).
+        assertEquals(2, r.status(), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+        assertTrue(r.stderr().contains("broken.bin"), r.stderr());
         // The HTTP side was already up when loading failed: it must be gone again.
         threads.assertNoneLeaked(WAIT);
     }

@@ -33,6 +33,7 @@ final class HostileCorpus {
         c.pathsAndMethods();
         c.brokenFraming();
         c.oversizedAndSlow();
+        c.unsupportedFieldsAndEncodings();
         return c.cases;
     }
 
@@ -209,6 +210,24 @@ final class HostileCorpus {
                 + "Content-Length: 100\r\n\r\n{\"prompt\""), ascii(":")}, 408);
         dribble("slowloris: one byte at a time", "POST /v1/completions HTTP/1.1\r\nHost: x\r\n", 12);
         cases.add(new HostileRequest("idle connection", new byte[][] {new byte[0]}, Duration.ZERO, 0, null, null));
+    }
+
+    /** Fields accepted and ignored once (now honoured or refused), and bodies in encodings. */
+    private void unsupportedFieldsAndEncodings() {
+        typed(TEXT, "\"prompt\":\"a\",\"suffix\":\"b\"", "suffix");
+        typed(TEXT, "\"prompt\":\"a\",\"best_of\":4", "best_of");
+        typed(TEXT, "\"prompt\":\"a\",\"echo\":1", "echo");
+        typed(TEXT, "\"prompt\":\"a\",\"x_unknown\":1", "x_unknown");
+        typed(TEXT, "\"prompt\":\"a\",\"max_tokens\":1e12", "max_tokens");
+        typed(CHAT, "\"messages\":[{\"role\":\"user\",\"content\":null}]", "messages[0].content");
+        typed(CHAT, MSG + ",\"echo\":true", "echo");
+        String ok = "{\"prompt\":\"Once\",\"max_tokens\":1,\"ignore_eos\":true}";
+        raw("Content-Encoding br", RawHttp.request("POST", TEXT, ok, "Content-Encoding: br"), 415,
+                "unsupported_content_encoding");
+        raw("Content-Encoding gzip on a plain body", RawHttp.request("POST", TEXT, ok, "Content-Encoding: gzip"), 400, null);
+        raw("unknown Expect with a request as its body", RawHttp.request("POST", TEXT,
+                "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n", "Expect: smuggle"), 417, "expectation_failed");
+        add("absolute-form target", RawHttp.request("POST", "http://127.0.0.1:1" + TEXT, ok), 200);
     }
 
     private void add(String name, byte[] raw, int status) {

@@ -22,7 +22,7 @@ final class RequestFuzzer {
     private static final String[] FIELDS = {"model", "messages", "prompt", "max_tokens", "max_completion_tokens", "n",
             "temperature", "top_p", "top_k", "min_p", "seed", "stop", "stream", "stream_options", "logprobs",
             "top_logprobs", "presence_penalty", "frequency_penalty", "repetition_penalty", "ignore_eos", "decoding",
-            "user", "role", "content", "include_usage"};
+            "user", "role", "content", "include_usage", "echo", "suffix", "best_of"};
 
     /** One mutant: where it goes and its body. */
     record Mutant(String path, byte[] body, String description) {}

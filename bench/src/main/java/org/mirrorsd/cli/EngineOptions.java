@@ -15,6 +15,7 @@ import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LoadedModel;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.ModelLoader;
+import org.mirrorsd.server.ModelFiles;
 
 /** The model, draft and decoding flags that generate and bench share, and what they build. */
 final class EngineOptions implements AutoCloseable {
@@ -57,14 +58,17 @@ final class EngineOptions implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         int draftThreads = a.intValue("draft-threads", 1);
         int threads = a.intValue("threads", needsDraft && method.equals("mirror") ? Math.max(1, cores - draftThreads) : cores);
-        target = ModelLoader.load(model, a.pathValue("tokenizer").orElse(null), null, a.value("quant", null));
+        Path tokenizer = a.pathValue("tokenizer").orElse(null);
+        String quant = a.value("quant", null);
+        target = ModelFiles.load(model, "--model", () -> ModelLoader.load(model, tokenizer, null, quant));
         LlamaModel d = null;
         LayerExecutor de = null;
         java.util.List<String> providers = a.has("onnx-providers")
                 ? java.util.List.of(a.value("onnx-providers", "").split(",")) : java.util.List.of();
         try {
             if (needsDraft) {
-                d = ModelLoader.loadWeights(a.pathValue("draft").get());
+                Path draftPath = a.pathValue("draft").get();
+                d = ModelFiles.load(draftPath, "--draft", () -> ModelLoader.loadWeights(draftPath));
                 de = Devices.open("draft", placement(a, "draft-device"), d, draftThreads, providers, false);
             }
             targetExec = Devices.open("target", placement(a, "target-device"), target.model(), threads, providers, false);

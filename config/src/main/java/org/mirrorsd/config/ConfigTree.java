@@ -102,6 +102,13 @@ final class ConfigTree {
                     + section + ": " + ConfigSchema.describeKeys(section) + ")");
             return;
         }
+        if (key.get().path().equals("server.api_key") && override.value().isBlank() && override.origin().startsWith("--")) {
+            // An empty value means "unset"; typed on the command line (--api-key '') it is a mistake that would
+            // silently turn authentication off. (An empty environment variable still clears the key.)
+            problems.add("server.api_key: must not be empty (from " + override.origin() + "); leave it out to serve"
+                    + " without a key");
+            return;
+        }
         ((ObjectNode) root.get(section)).set(name, valueNode(key.get(), override.value()));
         origins.put(key.get().path(), new Origin(override.origin(), override.value()));
     }

@@ -40,6 +40,11 @@ final class ConfigValidator {
         notNegative("server.shutdown_grace", server.shutdownGrace());
         atLeast("server.worker_threads", server.workerThreads(), 1);
         positive("server.read_timeout", server.readTimeout());
+        positive("server.stall_timeout", server.stallTimeout());
+        if (server.apiKey() != null && server.apiKey().isBlank()) {
+            problems.add("server.api_key: must not be empty (an empty --api-key would turn authentication off);"
+                    + " leave it out to serve without a key");
+        }
         if (server.corsOrigins().stream().anyMatch(origin -> origin == null || origin.isBlank())) {
             problems.add("server.cors_origins: entries must not be empty");
         }

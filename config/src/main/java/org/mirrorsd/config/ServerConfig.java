@@ -20,6 +20,8 @@ import java.util.List;
  * @param workerThreads          HTTP I/O threads
  * @param readTimeout            longest a client may take to send one request (slow clients get a 408), and
  *                               longest an idle keep-alive connection stays open
+ * @param stallTimeout           longest a streaming client may read nothing (while output waits for it) before
+ *                               its stream is cancelled and the connection closed
  */
 public record ServerConfig(
         String host,
@@ -32,7 +34,8 @@ public record ServerConfig(
         int maxConcurrentSequences,
         Duration shutdownGrace,
         int workerThreads,
-        Duration readTimeout) {
+        Duration readTimeout,
+        Duration stallTimeout) {
 
     static final String REDACTED = "<redacted>";
 
@@ -43,7 +46,8 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         // HTTP I/O is light work; the inference threads are configured under devices.
         return new ServerConfig("127.0.0.1", 8080, null, List.of(), 4L * 1024 * 1024,
-                Duration.ofMinutes(5), 64, 4, Duration.ofSeconds(30), 2, Duration.ofSeconds(30));
+                Duration.ofMinutes(5), 64, 4, Duration.ofSeconds(30), 2, Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
     }
 
     public boolean authenticationEnabled() {
@@ -63,6 +67,6 @@ public record ServerConfig(
                 + ", requestTimeout=" + requestTimeout + ", maxQueue=" + maxQueue
                 + ", maxConcurrentSequences=" + maxConcurrentSequences
                 + ", shutdownGrace=" + shutdownGrace + ", workerThreads=" + workerThreads
-                + ", readTimeout=" + readTimeout + "]";
+                + ", readTimeout=" + readTimeout + ", stallTimeout=" + stallTimeout + "]";
     }
 }

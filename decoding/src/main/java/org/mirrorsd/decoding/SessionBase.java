@@ -152,19 +152,9 @@ public abstract class SessionBase implements DecodingSession {
     }
 
     private void addTopLogprobs(float[] logits, int off) {
-        int k = Math.min(request.topLogprobs(), vocab);
-        int[] ids = new int[k];
+        int[] ids = PromptScorer.topIds(logits, off, vocab, request.topLogprobs());
+        int k = ids.length;
         float[] lps = new float[k];
-        Arrays.fill(ids, -1);
-        for (int t = 0; t < vocab; t++) {
-            float v = logits[off + t];
-            int pos = k;
-            while (pos > 0 && (ids[pos - 1] < 0 || logits[off + ids[pos - 1]] < v)) pos--;
-            if (pos < k) {
-                System.arraycopy(ids, pos, ids, pos + 1, k - pos - 1);
-                ids[pos] = t;
-            }
-        }
         for (int i = 0; i < k; i++) lps[i] = TokenDistribution.logProb(logits, off, vocab, ids[i]);
         stepTopTokens.add(ids);
         stepTopLogprobs.add(lps);

@@ -12,6 +12,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.mirrorsd.config.ConfigException;
 import org.mirrorsd.config.ServerConfig;
 import org.mirrorsd.server.http.Router;
 import org.mirrorsd.server.http.ServerInitializer;
@@ -43,9 +44,14 @@ final class HttpServer {
                     .childOption(ChannelOption.TCP_NODELAY, true) // SSE chunks are small and must go out at once
                     .childHandler(initializer)
                     .bind(config.host(), config.port()).sync().channel();
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
             close();
-            throw e;
+            if (e instanceof InterruptedException ie) throw ie;
+            if (e instanceof java.io.IOException || e.getCause() instanceof java.io.IOException) {
+                throw new ConfigException("server.port: cannot listen on " + config.host() + ":" + config.port() + " ("
+                        + e.getMessage() + "); stop what uses the port or pick another with --port");
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
     }
 

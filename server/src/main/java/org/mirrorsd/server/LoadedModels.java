@@ -2,6 +2,7 @@ package org.mirrorsd.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import org.mirrorsd.config.ConfigException;
 import org.mirrorsd.config.MirrorSdConfig;
@@ -24,16 +25,19 @@ public record LoadedModels(LoadedModel target, LayerExecutor targetCpu, LlamaMod
 
     public static LoadedModels load(MirrorSdConfig config) throws IOException {
         var mc = config.model();
-        LoadedModel target = ModelLoader.load(mc.path(), mc.tokenizer(),
-                mc.chatTemplate() == null ? null : mc.chatTemplate().key(), mc.quant());
+        LoadedModel target = ModelFiles.load(mc.path(), "--model, model.path", () -> ModelLoader.load(mc.path(),
+                mc.tokenizer(), mc.chatTemplate() == null ? null : mc.chatTemplate().key(), mc.quant()));
         LlamaModel draft = null;
         try {
             if (mc.contextLength() != null && mc.contextLength() != target.config().contextLength()) {
                 throw new ConfigException("model.context_length: overriding the model's context length ("
                         + target.config().contextLength() + ") is not supported yet");
             }
-            if (config.draft().configured()) draft = ModelLoader.loadWeights(config.draft().path());
-        } catch (IOException | RuntimeException e) {
+            if (config.draft().configured()) {
+                Path path = config.draft().path();
+                draft = ModelFiles.load(path, "--draft, draft.path", () -> ModelLoader.loadWeights(path));
+            }
+        } catch (RuntimeException e) {
             target.close();
             throw e;
         }

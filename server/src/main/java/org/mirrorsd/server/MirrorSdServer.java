@@ -44,7 +44,7 @@ public final class MirrorSdServer implements AutoCloseable {
     private MirrorSdServer(MirrorSdConfig config, UnaryOperator<DecodingEngine> decorate) {
         this.config = config;
         this.decorate = decorate;
-        CompletionHandler completions = new CompletionHandler(state);
+        CompletionHandler completions = new CompletionHandler(state, config.server().stallTimeout());
         ModelsEndpoint models = new ModelsEndpoint(state);
         Router router = new Router()
                 .route(HttpMethod.POST, Paths.CHAT, (ch, r) -> completions.handle(ch, r, ApiKind.CHAT))
@@ -72,7 +72,9 @@ public final class MirrorSdServer implements AutoCloseable {
         try {
             server.load();
         } catch (Exception | Error e) {
-            server.shutdown();
+            // Nothing was served yet: free what was opened without the drain's "shutting down ... stopped" lines,
+            // which would read as if the server had run.
+            server.abandon();
             throw e;
         }
         return server;
@@ -89,6 +91,7 @@ public final class MirrorSdServer implements AutoCloseable {
         String method = config.decoding().method().key();
         state.metrics().bindKvCaches(this::openKvCaches);
         state.metrics().bindPrefixCache(prefixes);
+        state.target(models.targetCpu());
         state.ready(new Serving(models.served(), engines, method, scheduler, config.sampling(), sc.requestTimeout()));
         log.info("mirror-sd serving '{}' at http://{}:{} — engines {} (default {}), device {}, {} slots, "
                         + "queue {}, ready in {} ms",
@@ -138,6 +141,23 @@ public final class MirrorSdServer implements AutoCloseable {
         if (models != null) models.close();
         log.info("stopped");
         stopped.countDown();
+    }
+
+    private synchronized void abandon() {
+        shutDown = true;
+        state.draining();
+        try {
+            http.stopAccepting();
+            if (scheduler != null) scheduler.close();
+            http.close();
+            if (engines != null) engines.values().forEach(DecodingEngine::close);
+            if (prefixes != null) prefixes.close();
+            if (models != null) models.close();
+        } catch (RuntimeException e) {
+            log.debug("cleaning up after a failed start", e);
+        } finally {
+            stopped.countDown();
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.mirrorsd.config.MirrorSdConfig;
 import org.mirrorsd.config.cli.CommandLine;
 import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
+import org.mirrorsd.models.io.ModelFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +53,8 @@ public final class ServerMain {
         MirrorSdServer server;
         try {
             server = MirrorSdServer.start(config);
-        } catch (ConfigException e) {
-            System.err.println("serve: " + e.getMessage());
-            return UsageException.EXIT_CODE;
         } catch (Exception e) {
-            log.error("could not start the server", e);
-            return 1;
+            return startFailed(e, config);
         }
         onTermination(server::shutdown);
         try {
@@ -67,6 +64,23 @@ public final class ServerMain {
             server.shutdown();
         }
         return 0;
+    }
+
+    /**
+     * One line naming what failed (file, field, port) and exit code 2; the stack trace only at debug level, for
+     * whoever debugs the server rather than their configuration.
+     */
+    private static int startFailed(Exception e, MirrorSdConfig config) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (!(e instanceof ConfigException || e instanceof ModelFormatException
+                || e instanceof java.io.IOException)) {
+            message = "could not start: " + message;
+        }
+        System.err.println("serve: " + message.lines().findFirst().orElse(message));
+        if (config.logging().level() == LogLevel.DEBUG || config.logging().level() == LogLevel.TRACE) {
+            e.printStackTrace();
+        }
+        return UsageException.EXIT_CODE;
     }
 
     /** logging.level from the configuration, on logback's root logger (when logback is the backend). */

@@ -10,6 +10,7 @@ public final class ServerState {
     private final ServerMetrics metrics;
     private volatile Serving serving;
     private volatile boolean draining;
+    private volatile org.mirrorsd.devices.LayerExecutor target;
 
     public ServerState(ServerMetrics metrics) {
         this.metrics = metrics;
@@ -24,6 +25,11 @@ public final class ServerState {
         this.serving = serving;
         metrics.bindGauges(serving.scheduler()::queueDepth, serving.scheduler()::activeSequences);
     }
+
+    /** The target's executor, for work beside decoding (prompt log-probabilities); null while loading. */
+    public org.mirrorsd.devices.LayerExecutor target() { return target; }
+
+    public void target(org.mirrorsd.devices.LayerExecutor executor) { this.target = executor; }
 
     public boolean isReady() { return serving != null && !draining; }
 

@@ -19,19 +19,34 @@ final class ChoiceTracker implements SequenceListener {
     private final LogprobBuilder logprobs;
     private final CompletionResponder out;
     private int tokens;
+    /** The prompt's text still to be written before the completion ({@code echo}), or null. */
+    private String echo;
+    /** The prompt's scored tokens still to be reported ({@code echo} with {@code logprobs}), or null. */
+    private volatile List<TokenLogprob> promptLogprobs;
 
     /** @param logprobs null when the request did not ask for log-probabilities */
     ChoiceTracker(int index, TextAssembler text, LogprobBuilder logprobs, CompletionResponder out) {
+        this(index, text, logprobs, out, null);
+    }
+
+    /** @param echo the prompt's text, written first ({@code echo: true}); null for none */
+    ChoiceTracker(int index, TextAssembler text, LogprobBuilder logprobs, CompletionResponder out, String echo) {
         this.index = index;
         this.text = text;
         this.logprobs = logprobs;
         this.out = out;
+        this.echo = echo;
     }
 
     @Override
     public boolean onStep(StepResult step) {
-        StringBuilder delta = new StringBuilder();
+        StringBuilder delta = new StringBuilder(echo == null ? "" : echo);
+        echo = null;
         List<TokenLogprob> lps = logprobs == null ? null : new ArrayList<>();
+        if (lps != null && promptLogprobs != null) {
+            lps.addAll(promptLogprobs);
+            promptLogprobs = null;
+        }
         for (int i = 0; i < step.size() && !text.stopped(); i++) {
             delta.append(text.push(step.tokens()[i]));
             tokens++;
@@ -41,9 +56,20 @@ final class ChoiceTracker implements SequenceListener {
         return !text.stopped();
     }
 
+    /** The prompt's scores, reported before the first generated token. */
+    void promptScored(List<TokenLogprob> prompt) {
+        this.promptLogprobs = prompt;
+    }
+
+    @Override
+    public boolean acceptsOutput() {
+        return out.acceptsOutput();
+    }
+
     @Override
     public void onEnd(SequenceEnd end) {
         String finish = end.cause() == EndCause.STOPPED ? "stop" : end.finishReason().apiName();
-        out.ended(index, end.completed() ? text.finish() : "", finish, tokens, end);
+        String tail = end.completed() ? (echo == null ? "" : echo) + text.finish() : "";
+        out.ended(index, tail, finish, tokens, end);
     }
 }

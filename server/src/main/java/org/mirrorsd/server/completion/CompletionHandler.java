@@ -6,7 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +52,16 @@ import org.mirrorsd.server.text.TextAssembler;
  */
 public final class CompletionHandler {
     private final ServerState state;
+    private final Duration stallTimeout;
 
     public CompletionHandler(ServerState state) {
+        this(state, Duration.ofSeconds(30));
+    }
+
+    /** @param stallTimeout how long a streaming client may read nothing before its stream is cancelled */
+    public CompletionHandler(ServerState state, Duration stallTimeout) {
         this.state = state;
+        this.stallTimeout = stallTimeout;
     }
 
     public void handle(Channel channel, FullHttpRequest http, ApiKind kind) {
@@ -92,7 +101,7 @@ public final class CompletionHandler {
         int promptTokens = prompts.stream().mapToInt(p -> p.length).sum();
         CompletionResponder responder = request.stream()
                 ? new StreamingResponder(channel, keepAlive, format, envelope, request.choiceCount(), promptTokens,
-                        state.metrics(), request.includeUsage())
+                        state.metrics(), request.includeUsage(), http.protocolVersion().equals(HttpVersion.HTTP_1_0))
                 : new BufferedResponder(channel, keepAlive, format, envelope, request.choiceCount(), promptTokens,
                         state.metrics(), request.logprobs());
 
@@ -124,8 +133,15 @@ public final class CompletionHandler {
                 var generation = new GenerationRequest(prompt, maxTokens, sampling, stopTokens, request.topLogprobs(),
                         processor);
                 var text = new TextAssembler(model.tokenizer()::tokenBytes, request.stop(), encoder.startsText(prompt));
-                var tracker = new ChoiceTracker(index, text, logprobs, responder);
-                out.add(new Sequence(engine, generation, tracker, state.metrics()));
+                String echo = request.echo() ? encoder.echoText(request.prompts().get(p), prompt) : null;
+                var tracker = new ChoiceTracker(index, text, logprobs, responder, echo);
+                DecodingEngine choiceEngine = engine;
+                if (request.echo() && logprobs != null) {
+                    // Prompt log-probabilities need the prompt's logits, computed only for these requests.
+                    choiceEngine = new PromptScoringEngine(engine, state.target(), request.topLogprobs(),
+                            scores -> tracker.promptScored(logprobs.ofPrompt(prompt, scores)));
+                }
+                out.add(new Sequence(choiceEngine, generation, tracker, state.metrics()));
             }
         }
         return out;
@@ -155,8 +171,11 @@ public final class CompletionHandler {
         ScheduledFuture<?> timeout = channel.eventLoop().schedule(
                 () -> scheduler.cancel(sequences, EndCause.TIMEOUT),
                 serving.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Runnable unwatch = responder instanceof StreamingResponder s
+                ? s.watchReaders(() -> scheduler.resume(sequences), stallTimeout) : () -> { };
         responder.bind(cause -> scheduler.cancel(sequences, cause), () -> {
             timeout.cancel(false);
+            unwatch.run();
             channel.closeFuture().removeListener(onClose);
         });
         channel.closeFuture().addListener(onClose);
@@ -166,6 +185,7 @@ public final class CompletionHandler {
                 scheduler.submit(sequences);
             } catch (SchedulerRejection e) {
                 timeout.cancel(false);
+                unwatch.run();
                 channel.closeFuture().removeListener(onClose);
                 throw e.shuttingDown() ? ApiError.unavailable("The server is shutting down.") : ApiError.busy(e.getMessage());
             }

@@ -61,6 +61,11 @@ abstract class CompletionResponder {
     /** Called once the request was admitted (streaming sends its headers here). */
     synchronized void start() {}
 
+    /** Whether the client takes more output now; false parks the request's sequences. */
+    boolean acceptsOutput() {
+        return true;
+    }
+
     abstract void delta(int index, String text, List<TokenLogprob> logprobs);
 
     final synchronized void ended(int index, String tail, String finishReason, int tokens, SequenceEnd end) {

@@ -32,6 +32,14 @@ final class PromptEncoder {
         return ids;
     }
 
+    /** The prompt as {@code echo} writes it: the client's text as sent, token ids decoded (BOS not shown). */
+    String echoText(PromptInput prompt, int[] ids) {
+        if (prompt instanceof PromptInput.Text t) return t.text();
+        int bos = model.tokenizer().special().bos();
+        int from = ids.length > 0 && ids[0] == bos ? 1 : 0;
+        return model.tokenizer().decode(Arrays.copyOfRange(ids, from, ids.length));
+    }
+
     /** The conversation through the model's chat template; a template that refuses it is the client's error. */
     private String rendered(ChatPrompt prompt) {
         try {

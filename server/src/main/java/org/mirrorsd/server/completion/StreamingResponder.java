@@ -25,18 +25,22 @@ import org.mirrorsd.server.openai.TokenLogprob;
  * Server-sent events ({@code stream: true}): a chunked {@code text/event-stream} of {@code data: {json}}
  * events, each chunk flushed at once so {@code curl -N} shows tokens as they come. Every chunk carries the
  * same id and created time; each choice opens with its role and closes with its finish_reason; then the usage
- * chunk if asked, then {@code data: [DONE]}.
+ * chunk if asked, then {@code data: [DONE]}. An HTTP/1.0 client cannot take chunked encoding (RFC 9112
+ * §7.1): its stream is delimited by closing the connection. While the client does not read, the stream's
+ * sequences are parked ({@link SlowReaderWatch}), so what is buffered for it stays bounded.
  */
 final class StreamingResponder extends CompletionResponder {
     private final boolean includeUsage;
+    private final boolean chunked;
     private final boolean[] opened;
     private final int[] textOffsets;
     private boolean headersSent;
 
     StreamingResponder(Channel channel, boolean keepAlive, ResponseFormat format, Envelope envelope, int choices,
-                       int promptTokens, ServerMetrics metrics, boolean includeUsage) {
-        super(channel, keepAlive, format, envelope, choices, promptTokens, metrics);
+                       int promptTokens, ServerMetrics metrics, boolean includeUsage, boolean http10) {
+        super(channel, keepAlive && !http10, format, envelope, choices, promptTokens, metrics);
         this.includeUsage = includeUsage;
+        this.chunked = !http10;
         this.opened = new boolean[choices];
         this.textOffsets = new int[choices];
     }
@@ -48,9 +52,27 @@ final class StreamingResponder extends CompletionResponder {
         HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-        HttpUtil.setTransferEncodingChunked(r, true);
+        if (chunked) HttpUtil.setTransferEncodingChunked(r, true);
         HttpUtil.setKeepAlive(r, keepAlive);
         channel.writeAndFlush(r);
+    }
+
+    /** Parks this stream's sequences while the client is not reading; returns what undoes it. */
+    Runnable watchReaders(Runnable resume, java.time.Duration stallTimeout) {
+        SlowReaderWatch watch = new SlowReaderWatch(resume, stallTimeout);
+        channel.pipeline().addLast(watch);
+        return () -> {
+            try {
+                channel.pipeline().remove(watch);
+            } catch (java.util.NoSuchElementException gone) {
+                // The channel closed and took its handlers with it.
+            }
+        };
+    }
+
+    @Override
+    boolean acceptsOutput() {
+        return channel.isWritable();
     }
 
     @Override

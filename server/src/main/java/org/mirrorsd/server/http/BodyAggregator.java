@@ -3,7 +3,6 @@ package org.mirrorsd.server.http;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
@@ -16,13 +15,15 @@ import org.mirrorsd.server.openai.Json;
 
 /**
  * Collects request bodies up to the limit; a larger one gets a 413 with an OpenAI error body, as does an
- * unsupported {@code Expect} header (417).
+ * unsupported {@code Expect} header (417). Every such refusal closes the connection: Netty resets its decoder
+ * after refusing an {@code Expect}, so the body a client sends anyway would otherwise be parsed as a second
+ * request (a smuggling vector); {@link KeepAliveGuard} drops whatever arrives after the refusal.
  */
 public final class BodyAggregator extends HttpObjectAggregator {
     private final int limit;
 
     public BodyAggregator(int limit) {
-        super(limit);
+        super(limit, true);
         this.limit = limit;
     }
 
@@ -36,6 +37,7 @@ public final class BodyAggregator extends HttpObjectAggregator {
         json.headers().set(plain.headers().remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.CONTENT_TYPE));
         json.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, json.content().readableBytes());
         json.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        HttpUtil.setKeepAlive(json, false);
         plain.release();
         return json;
     }
@@ -48,10 +50,8 @@ public final class BodyAggregator extends HttpObjectAggregator {
         }
         FullHttpResponse r = HttpResponses.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 Json.write(Json.error(ApiError.tooLarge(limit))), "application/json");
-        // As Netty does: keep the connection when the rest of the body can be skipped, else close it.
-        boolean close = oversized instanceof FullHttpMessage
-                || (!HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized));
-        HttpUtil.setKeepAlive(r, !close);
-        ctx.writeAndFlush(r).addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+        // Always closed: skipping a body of unknown or huge length costs more than the client's reconnect.
+        HttpUtil.setKeepAlive(r, false);
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -17,10 +17,22 @@ public final class Paths {
 
     private Paths() {}
 
-    /** The path without query string or trailing slash. */
+    /**
+     * The path without query string or trailing slash. An absolute-form target ({@code http://host:port/path},
+     * RFC 9112 §3.2.2) names its path after the authority; the authority itself is not checked (no proxying).
+     */
     public static String of(String uri) {
-        String path = new QueryStringDecoder(uri).path();
+        String path = new QueryStringDecoder(originForm(uri)).path();
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static String originForm(String uri) {
+        int scheme = uri.regionMatches(true, 0, "http://", 0, 7) ? 7 : uri.regionMatches(true, 0, "https://", 0, 8) ? 8 : 0;
+        if (scheme == 0) return uri;
+        int slash = uri.indexOf('/', scheme);
+        int query = uri.indexOf('?', scheme);
+        if (slash < 0 || (query >= 0 && query < slash)) return "/" + (query >= 0 ? uri.substring(query) : "");
+        return uri.substring(slash);
     }
 
     /** A bounded label: unknown paths share one, so clients cannot blow up the metric's cardinality. */

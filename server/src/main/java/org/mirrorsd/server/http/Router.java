@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.mirrorsd.server.openai.ApiError;
 import org.mirrorsd.server.openai.Json;
 import org.slf4j.Logger;
@@ -65,12 +64,13 @@ public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
             Map<HttpMethod, Endpoint> byMethod = find(path);
             if (byMethod == null) throw ApiError.notFound("Unknown path " + path + ".", "unknown_url");
             Endpoint endpoint = byMethod.get(request.method());
+            // HEAD is GET without the body (RFC 9110 §9.3.2): the codec drops the body of a HEAD's response.
+            if (endpoint == null && request.method().equals(HttpMethod.HEAD)) endpoint = byMethod.get(HttpMethod.GET);
             if (endpoint == null) {
                 var response = HttpResponses.response(io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED,
                         Json.write(Json.error(ApiError.methodNotAllowed(request.method().name(), path))),
                         "application/json");
-                response.headers().set(HttpHeaderNames.ALLOW,
-                        byMethod.keySet().stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+                response.headers().set(HttpHeaderNames.ALLOW, allowed(byMethod));
                 HttpResponses.send(ctx.channel(), response, keepAlive);
                 return;
             }
@@ -81,6 +81,12 @@ public final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
             log.error("request {} {} failed", request.method(), Paths.of(request.uri()), e);
             HttpResponses.error(ctx.channel(), ApiError.internal(), keepAlive);
         }
+    }
+
+    private static String allowed(Map<HttpMethod, Endpoint> byMethod) {
+        var names = new java.util.ArrayList<>(byMethod.keySet().stream().map(HttpMethod::name).toList());
+        if (byMethod.containsKey(HttpMethod.GET) && !byMethod.containsKey(HttpMethod.HEAD)) names.add("HEAD");
+        return String.join(", ", names);
     }
 
     /** What the codec could not parse: oversized header blocks and request lines get their own statuses. */

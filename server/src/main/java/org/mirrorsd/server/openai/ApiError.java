@@ -50,6 +50,17 @@ public final class ApiError extends RuntimeException {
                 "invalid_request_error", null, "request_too_large");
     }
 
+    /** The decoded body of a compressed request is over the limit (the limit bounds what the body expands to). */
+    public static ApiError decodedTooLarge(long limit) {
+        return new ApiError(413, "The request body decodes to more than the limit of " + limit + " bytes.",
+                "invalid_request_error", null, "request_too_large");
+    }
+
+    public static ApiError unsupportedEncoding(String coding, String fix) {
+        return new ApiError(415, "Unsupported Content-Encoding '" + coding + "'; " + fix + ".",
+                "invalid_request_error", null, "unsupported_content_encoding");
+    }
+
     public static ApiError readTimeout() {
         return new ApiError(408, "The request was not received in full within the server's read timeout.",
                 "invalid_request_error", null, "read_timeout");

@@ -12,11 +12,12 @@ import java.util.List;
  * @param logprobs    report the chosen tokens' log-probabilities
  * @param topLogprobs how many alternatives to report per token (0 = none)
  * @param ignoreEos   extension (as in vLLM): keep generating past end-of-generation tokens
+ * @param echo        legacy completions: the prompt's text comes before the completion in each choice
  */
 public record CompletionRequest(ApiKind kind, String model, String decoding, List<PromptInput> prompts,
                                 Integer maxTokens, SamplingOverrides sampling, List<String> stop, int n,
                                 boolean logprobs, int topLogprobs, boolean stream, boolean includeUsage,
-                                boolean ignoreEos) {
+                                boolean ignoreEos, boolean echo) {
 
     public int choiceCount() { return prompts.size() * n; }
 }

@@ -14,6 +14,9 @@ public final class CompletionRequestParser {
     public static final int MAX_CHOICES = 16;
     public static final int MAX_TOP_LOGPROBS = 20;
     private static final int MAX_STOPS = 4;
+    /** Fields other work implements (structured output, tool calls, template options): never refused here. */
+    private static final Set<String> OWNED_ELSEWHERE = Set.of("logit_bias", "response_format", "tools", "tool_choice",
+            "parallel_tool_calls", "chat_template_kwargs");
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     private CompletionRequestParser() {}
@@ -25,7 +28,7 @@ public final class CompletionRequestParser {
         if (maxTokens == null) maxTokens = f.integer("max_tokens", 1, Integer.MAX_VALUE);
         Integer n = f.integer("n", 1, MAX_CHOICES);
         boolean stream = Boolean.TRUE.equals(f.bool("stream"));
-        boolean includeUsage = stream && includeUsage(f);
+        boolean includeUsage = includeUsage(f) && stream; // read (type-checked) even when not streaming
         boolean logprobs;
         int top;
         if (kind == ApiKind.CHAT) {
@@ -52,9 +55,17 @@ public final class CompletionRequestParser {
                 f.number("frequency_penalty", -2, false, 2),
                 f.int64("seed"));
         f.string("user"); // accepted for compatibility, only type-checked
-        return new CompletionRequest(kind, f.string("model"), f.string("decoding"), prompts, maxTokens, sampling,
+        boolean echo = false;
+        if (kind == ApiKind.TEXT) {
+            echo = LegacyCompletionFields.echo(f);
+            LegacyCompletionFields.refuseSuffix(f);
+            LegacyCompletionFields.bestOf(f, n == null ? 1 : n);
+        }
+        var request = new CompletionRequest(kind, f.string("model"), f.string("decoding"), prompts, maxTokens, sampling,
                 f.strings("stop", MAX_STOPS), n == null ? 1 : n, logprobs, top, stream, includeUsage,
-                Boolean.TRUE.equals(f.bool("ignore_eos")));
+                Boolean.TRUE.equals(f.bool("ignore_eos")), echo);
+        f.refuseUnread(OWNED_ELSEWHERE);
+        return request;
     }
 
     private static boolean includeUsage(RequestFields f) {
@@ -81,7 +92,12 @@ public final class CompletionRequestParser {
                 throw ApiError.invalid("'" + param + ".role' must be one of " + ROLES + ", got '" + role + "'.",
                         param + ".role");
             }
-            out.add(ChatPromptReader.message(m, role, content(mf.node("content"), param + ".content")));
+            JsonNode content = mf.node("content");
+            // Only an assistant turn may have null content (one that made tool calls); OpenAI refuses the rest.
+            if (content == null && !role.equals("assistant")) {
+                throw ApiError.invalid("'" + param + ".content' is required for role '" + role + "'.", param + ".content");
+            }
+            out.add(ChatPromptReader.message(m, role, content(content, param + ".content")));
         }
         return new PromptInput.Messages(new ChatPrompt(out, null, true, ChatPromptReader.kwargs(f)));
     }

@@ -12,17 +12,21 @@ import java.util.List;
  */
 public final class RequestFields {
     private final ObjectNode body;
+    /** Every field a parser asked about: what is left over was neither honoured nor refused. */
+    private final java.util.Set<String> read = new java.util.HashSet<>();
 
     public RequestFields(ObjectNode body) {
         this.body = body;
     }
 
     public boolean has(String name) {
+        read.add(name);
         JsonNode n = body.get(name);
         return n != null && !n.isNull();
     }
 
     public JsonNode node(String name) {
+        read.add(name);
         JsonNode n = body.get(name);
         return n == null || n.isNull() ? null : n;
     }
@@ -44,7 +48,11 @@ public final class RequestFields {
     public Integer integer(String name, long min, long max) {
         JsonNode n = node(name);
         if (n == null) return null;
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) throw wrongType(name, "an integer");
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            if (!n.isNumber()) throw wrongType(name, "an integer");
+            // 1e12, 2.5, 99999999999999999999: say the range, not just the type.
+            throw ApiError.invalid("'" + name + "' must be an integer " + range(min, max) + ", got " + n.asText() + ".", name);
+        }
         long v = n.longValue();
         if (v < min || v > max) throw outOfRange(name, v, min, max);
         return (int) v;
@@ -94,9 +102,27 @@ public final class RequestFields {
         return ApiError.invalid("'" + name + "' must be " + expected + ".", name);
     }
 
+    /**
+     * Refuses every top-level field no parser asked about, as OpenAI does: a field accepted and silently
+     * ignored gives the client the wrong thing without a word. Call after parsing; {@code spared} are fields
+     * read elsewhere.
+     */
+    public void refuseUnread(java.util.Set<String> spared) {
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!read.contains(name) && !spared.contains(name)) {
+                throw ApiError.invalid("Unrecognized request argument supplied: '" + name + "'; this server does not"
+                        + " support it.", name, "unsupported_parameter");
+            }
+        }
+    }
+
     private static ApiError outOfRange(String name, long v, long min, long max) {
-        String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? ">= " + min : "between " + min + " and " + max;
-        return ApiError.invalid("'" + name + "' must be " + range + ", got " + v + ".", name);
+        return ApiError.invalid("'" + name + "' must be " + range(min, max) + ", got " + v + ".", name);
+    }
+
+    private static String range(long min, long max) {
+        return max == Long.MAX_VALUE ? ">= " + min : "between " + min + " and " + max;
     }
 
     private static String fmt(double d) {

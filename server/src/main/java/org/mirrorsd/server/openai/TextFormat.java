@@ -42,12 +42,18 @@ final class TextFormat implements ResponseFormat {
         int offset = textOffset;
         for (TokenLogprob t : tokens) {
             names.add(t.token());
-            values.add(t.logprob());
-            ObjectNode top = Json.object();
-            for (TokenLogprob.Alternative a : t.top()) {
-                if (!top.has(a.token())) top.put(a.token(), a.logprob());
+            // NaN: an echoed prompt's first token, which nothing predicts (null, as vLLM writes it).
+            if (Float.isNaN(t.logprob())) {
+                values.addNull();
+                tops.addNull();
+            } else {
+                values.add(t.logprob());
+                ObjectNode top = Json.object();
+                for (TokenLogprob.Alternative a : t.top()) {
+                    if (!top.has(a.token())) top.put(a.token(), a.logprob());
+                }
+                tops.add(top);
             }
-            tops.add(top);
             offsets.add(offset);
             offset += t.token().length();
         }

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * progresses step by step (round-robin) and one long generation cannot starve the others. When the head's engine
  * can fuse steps, the worker takes its share of the ready sequences of that engine (all of them when it is the
  * only worker) and steps them as one batch (continuous batching): sequences join and leave batches between
- * steps, as they arrive and finish.
+ * steps, as they arrive and finish. A sequence whose listener cannot take more output (a client that stopped
+ * reading) is parked after its step, out of the ring, until {@link #resume} brings it back: it keeps its slot but
+ * costs no work, and its output stops growing.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -36,6 +38,8 @@ public final class Scheduler implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     /** Sequences holding a slot: in the ready ring or being stepped by a worker. */
     private final Set<Sequence> active = new HashSet<>();
+    /** Active sequences out of the ring until their listener takes output again. */
+    private final Set<Sequence> parked = new HashSet<>();
     private boolean accepting = true;
     private boolean stopped;
 
@@ -86,12 +90,31 @@ public final class Scheduler implements AutoCloseable {
             for (Sequence s : sequences) {
                 s.cancel(cause);
                 if (waiting.remove(s)) dropped.add(s);
+                else if (parked.remove(s)) ready.addLast(s); // a worker ends it within a step
             }
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
         // Outside the lock: ending notifies listeners, which write to channels.
         for (Sequence s : dropped) endQuietly(s, cause);
+    }
+
+    /** Puts parked sequences back in the ready ring (their client reads again); others are left alone. */
+    public void resume(List<Sequence> sequences) {
+        lock.lock();
+        try {
+            boolean any = false;
+            for (Sequence s : sequences) {
+                if (parked.remove(s)) {
+                    ready.addLast(s);
+                    any = true;
+                }
+            }
+            if (any) changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public int queueDepth() {
@@ -141,6 +164,9 @@ public final class Scheduler implements AutoCloseable {
             leftOver.addAll(waiting);
             waiting.clear();
             active.forEach(s -> s.cancel(EndCause.SHUTDOWN));
+            ready.addAll(parked);
+            parked.clear();
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -200,10 +226,15 @@ public final class Scheduler implements AutoCloseable {
             lock.lock();
             try {
                 for (int i = 0; i < group.size(); i++) {
+                    Sequence s = group.get(i);
                     if (done[i]) {
-                        active.remove(group.get(i));
+                        active.remove(s);
+                    } else if (!s.isCancelled() && !s.acceptsOutput()) {
+                        // Checked under the lock, as resume() runs under it: a listener that turns ready after
+                        // this check finds the sequence parked and resumes it.
+                        parked.add(s);
                     } else {
-                        ready.addLast(group.get(i));
+                        ready.addLast(s);
                     }
                 }
                 promote();

@@ -43,6 +43,9 @@ public final class Sequence {
 
     DecodingEngine engine() { return engine; }
 
+    /** Whether the listener can take more output now; false parks the sequence (see the scheduler). */
+    boolean acceptsOutput() { return listener.acceptsOutput(); }
+
     /** Runs one step on the calling worker; returns true when the sequence has ended. */
     boolean runStep() {
         if (!ready()) return true;
