@@ -64,7 +64,7 @@ public record Architecture(String name, Activation activation, float embeddingSc
     /** Whether this is Llama's forward pass exactly (what the CUDA and ONNX executors implement). */
     public boolean isPlainLlama() {
         return activation == Activation.SILU && embeddingScale == 1f && attentionScale == 0f && attentionSoftcap == 0f
-                && finalSoftcap == 0f && !slidingWindow.any() && slidingWindow.window() == 0;
+                && finalSoftcap == 0f && slidingWindow.window() == 0;
     }
 
     /** The features of this architecture Llama's forward pass lacks, for refusal messages (empty when plain). */
