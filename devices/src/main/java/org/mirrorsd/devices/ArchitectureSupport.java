@@ -19,7 +19,7 @@ public final class ArchitectureSupport {
         String features = model.config().arch().nonLlamaFeatures();
         if (!features.isEmpty()) missing.add(features);
         for (LayerWeights l : model.weights().layers()) {
-            if (!l.isPlainLlama()) {
+            if (!l.llamaOnly()) {
                 if (l.qBias() != null || l.kBias() != null || l.vBias() != null) missing.add("q/k/v biases");
                 if (l.qNorm() != null || l.kNorm() != null) missing.add("per-head q/k norms");
                 if (l.attnPostNorm() != null || l.ffnPostNorm() != null) missing.add("post norms");

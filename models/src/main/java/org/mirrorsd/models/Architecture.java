@@ -61,13 +61,10 @@ public record Architecture(String name, Activation activation, float embeddingSc
         if (name == null || activation == null || slidingWindow == null) throw new IllegalArgumentException("incomplete architecture");
     }
 
-    /** Whether this is Llama's forward pass exactly (what the CUDA and ONNX executors implement). */
-    public boolean isPlainLlama() {
-        return activation == Activation.SILU && embeddingScale == 1f && attentionScale == 0f && attentionSoftcap == 0f
-                && finalSoftcap == 0f && slidingWindow.window() == 0;
-    }
-
-    /** The features of this architecture Llama's forward pass lacks, for refusal messages (empty when plain). */
+    /**
+     * The features of this architecture Llama's forward pass lacks, for refusal messages; empty when it is Llama's
+     * pass exactly (what the CUDA and ONNX executors implement). Not a getter: configs are serialized (ONNX sidecar).
+     */
     public String nonLlamaFeatures() {
         StringBuilder s = new StringBuilder();
         if (activation != Activation.SILU) s.append(", ").append(activation).append(" feed-forward");

@@ -21,7 +21,7 @@ public record LayerWeights(float[] attnNorm, Tensor wq, Tensor wk, Tensor wv, Te
     }
 
     /** Whether this block is Llama's exactly (no biases, q/k norms or post norms). */
-    public boolean isPlainLlama() {
+    public boolean llamaOnly() {
         return qBias == null && kBias == null && vBias == null && qNorm == null && kNorm == null
                 && attnPostNorm == null && ffnPostNorm == null;
     }

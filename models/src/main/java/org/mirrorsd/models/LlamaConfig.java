@@ -37,7 +37,7 @@ public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvH
         require(headSize > 0 && headSize % 2 == 0, "head size must be positive and even: " + headSize);
         require(vocabSize > 0, "vocab_size must be positive: " + vocabSize);
         require(contextLength > 0, "context length must be positive: " + contextLength);
-        require(arch != null, "architecture missing");
+        if (arch == null) arch = Architecture.llama(); // configs serialized before architectures existed (ONNX sidecars)
     }
 
     private static void require(boolean ok, String message) {
