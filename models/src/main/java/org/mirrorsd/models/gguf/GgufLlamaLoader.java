@@ -55,7 +55,7 @@ public final class GgufLlamaLoader {
         LlamaConfig c = new LlamaConfig(dim, f.getInt(p + "feed_forward_length"), f.getInt(p + "block_count"), heads,
                 f.getInt(p + "attention.head_count_kv", heads), headSize, vocab, context,
                 f.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f), ropeTheta, ropeScale, spec.ropeLayout(),
-                architecture(f, spec, dim, heads, headSize, ropeTheta, ropeScale));
+                architecture(f, spec, dim, heads, ropeTheta, ropeScale));
         LayerWeights[] layers = new LayerWeights[c.layers()];
         for (int i = 0; i < layers.length; i++) layers[i] = layer(t, spec, c, "blk." + i + ".");
         float[] finalNorm = t.vector("output_norm.weight", dim);
@@ -119,8 +119,8 @@ public final class GgufLlamaLoader {
         };
     }
 
-    private static Architecture architecture(GgufFile f, GgufArchitecture spec, int dim, int heads, int headSize,
-                                             float ropeTheta, float ropeScale) {
+    private static Architecture architecture(GgufFile f, GgufArchitecture spec, int dim, int heads, float ropeTheta,
+                                             float ropeScale) {
         String p = spec.name() + ".";
         int layers = f.getInt(p + "block_count");
         float attentionScale = f.getFloat(p + "attention.scale", 0f);
@@ -132,7 +132,9 @@ public final class GgufLlamaLoader {
         SlidingWindow window = SlidingWindow.NONE;
         if (spec.swaPattern() > 0) {
             boolean gemma3 = spec.name().equals("gemma3");
-            window = new SlidingWindow(f.getInt(p + "attention.sliding_window"), spec.swaPattern(),
+            int size = gemma3 ? f.getInt(p + "attention.sliding_window")
+                    : f.getInt(p + "attention.sliding_window", 4096); // llama.cpp's default for gemma2
+            window = new SlidingWindow(size, spec.swaPattern(),
                     f.getFloat(p + "rope.freq_base_swa", gemma3 ? 10000f : ropeTheta), gemma3 ? 1f : ropeScale);
         }
         Architecture.Yarn yarn = null;
