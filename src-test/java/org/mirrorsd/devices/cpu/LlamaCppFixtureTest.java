@@ -80,7 +80,7 @@ public class LlamaCppFixtureTest {
                 Reference ref = refs.get(ri);
                 assertArrayEquals(ref.promptTokens(), m.encodePrompt(ref.promptText()),
                         file + " prompt " + ri + ": tokens of \"" + ref.promptText() + "\"");
-                List<double[]> ours = teacherForce(exec, ref);
+                List<double[]> ours = teacherForce(exec, ref.promptTokens(), ref.completion());
                 for (int k = 0; k < ours.size(); k++) {
                     double[] lp = ours.get(k);
                     positions++;
@@ -117,20 +117,20 @@ public class LlamaCppFixtureTest {
     }
 
     /** Log-softmax (double) after the prompt, then after each of llama.cpp's completion tokens but the last. */
-    private static List<double[]> teacherForce(CpuExecutor exec, Reference ref) {
+    static List<double[]> teacherForce(CpuExecutor exec, int[] prompt, int[] completion) {
         int vocab = exec.config().vocabSize();
-        int n = ref.promptTokens().length;
+        int n = prompt.length;
         List<double[]> out = new ArrayList<>();
         try (CpuKvCache cache = exec.newCache(exec.config().contextLength())) {
             ForwardBatch batch = exec.newBatch(n);
-            batch.addSequence(ref.promptTokens(), 0, n, cache, 0);
+            batch.addSequence(prompt, 0, n, cache, 0);
             float[] logits = new float[vocab];
             forward(exec, batch);
             exec.logits(batch, n - 1, logits, 0);
             out.add(logSoftmax(logits));
-            for (int k = 0; k + 1 < ref.completion().length; k++) {
+            for (int k = 0; k + 1 < completion.length; k++) {
                 batch.clear();
-                batch.add(ref.completion()[k], cache, n + k);
+                batch.add(completion[k], cache, n + k);
                 forward(exec, batch);
                 exec.logits(batch, logits);
                 out.add(logSoftmax(logits));

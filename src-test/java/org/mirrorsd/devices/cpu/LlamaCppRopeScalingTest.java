@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mirrorsd.devices.ForwardBatch;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.gguf.GgufFile;
 import org.mirrorsd.models.gguf.GgufLlamaLoader;
@@ -48,24 +47,7 @@ class LlamaCppRopeScalingTest {
         try (LlamaModel m = GgufLlamaLoader.load(file); CpuExecutor exec = new CpuExecutor(m, 1)) {
             double max = 0;
             int[] prompt = ints(ref.get("prompt")), tokens = ints(ref.get("tokens"));
-            java.util.List<double[]> lps = new java.util.ArrayList<>();
-            try (CpuKvCache cache = exec.newCache(m.config().contextLength())) {
-                ForwardBatch b = exec.newBatch(prompt.length);
-                float[] logits = new float[m.config().vocabSize()];
-                b.addSequence(prompt, 0, prompt.length, cache, 0);
-                exec.embed(b);
-                exec.runLayers(0, m.config().layers(), b);
-                exec.logits(b, prompt.length - 1, logits, 0);
-                lps.add(LlamaCppFixtureTest.logSoftmax(logits));
-                for (int k = 0; k + 1 < tokens.length; k++) {
-                    b.clear();
-                    b.add(tokens[k], cache, prompt.length + k);
-                    exec.embed(b);
-                    exec.runLayers(0, m.config().layers(), b);
-                    exec.logits(b, logits);
-                    lps.add(LlamaCppFixtureTest.logSoftmax(logits));
-                }
-            }
+            java.util.List<double[]> lps = LlamaCppFixtureTest.teacherForce(exec, prompt, tokens);
             for (JsonNode p : ref.get("positions")) {
                 double[] lp = lps.get(p.get("position").asInt());
                 for (JsonNode t : p.get("top")) max = Math.max(max, Math.abs(lp[t.get(0).asInt()] - t.get(1).asDouble()));
