@@ -1,6 +1,7 @@
 package org.mirrorsd.server.completion;
 
 import java.util.Arrays;
+import org.mirrorsd.models.chat.ChatPrompt;
 import org.mirrorsd.models.tokenizer.Tokenizer;
 import org.mirrorsd.server.ServedModel;
 import org.mirrorsd.server.openai.ApiError;
@@ -26,6 +27,16 @@ final class PromptEncoder {
         if (ids.length >= model.contextLength()) {
             throw ApiError.invalid("This model's maximum context length is " + model.contextLength()
                     + " tokens, but the prompt has " + ids.length + " tokens.", param, "context_length_exceeded");
+        }
+        return ids;
+    }
+
+    /** A conversation with tools, tool calls or tool results: rendered whole by the chat template. */
+    int[] encodeChat(ChatPrompt prompt) {
+        int[] ids = withBos(model.tokenizer().encode(model.chatTemplate().render(prompt), true));
+        if (ids.length >= model.contextLength()) {
+            throw ApiError.invalid("This model's maximum context length is " + model.contextLength()
+                    + " tokens, but the prompt has " + ids.length + " tokens.", "messages", "context_length_exceeded");
         }
         return ids;
     }
