@@ -34,6 +34,7 @@ import org.mirrorsd.server.openai.Json;
 import org.mirrorsd.server.openai.ResponseFormat;
 import org.mirrorsd.server.openai.StructuredFields;
 import org.mirrorsd.server.openai.ToolCallFormat;
+import org.mirrorsd.server.openai.PromptInput;
 import org.mirrorsd.server.openai.ToolFields;
 import org.mirrorsd.server.structured.ToolCallSyntax;
 import org.mirrorsd.server.structured.Constraints;
@@ -74,8 +75,12 @@ public final class CompletionHandler {
         PromptEncoder encoder = new PromptEncoder(model);
         String promptParam = kind == ApiKind.CHAT ? "messages" : "prompt";
         List<int[]> prompts = new ArrayList<>();
-        if (kind == ApiKind.CHAT && tools.needsChatPrompt(json)) prompts.add(encoder.encodeChat(tools.chatPrompt(json)));
-        else for (var p : request.prompts()) prompts.add(encoder.encode(p, promptParam));
+        for (var p : request.prompts()) {
+            if (p instanceof PromptInput.Messages m && tools.needsChatPrompt(json)) {
+                p = new PromptInput.Messages(tools.withTools(m.prompt(), json));
+            }
+            prompts.add(encoder.encode(p, promptParam));
+        }
 
         ToolCallSyntax syntax = ToolCallSyntax.of(model.chatTemplate());
         ResponseFormat format = tools.active()

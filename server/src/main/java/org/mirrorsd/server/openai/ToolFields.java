@@ -113,8 +113,8 @@ public record ToolFields(List<ToolCallSyntax.Function> functions, List<Map<Strin
      * The conversation for the chat template: every message as a map, as the client sent it (assistant
      * {@code tool_calls}, {@code tool_call_id} and all); tools only when the model may call them.
      */
-    public ChatPrompt chatPrompt(ObjectNode body) {
-        List<Map<String, Object>> messages = new ArrayList<>();
+    /** The parsed conversation with this request's tools; tool messages checked for what OpenAI requires. */
+    public ChatPrompt withTools(ChatPrompt conversation, ObjectNode body) {
         JsonNode list = body.get("messages");
         for (int i = 0; i < list.size(); i++) {
             JsonNode m = list.get(i);
@@ -126,9 +126,9 @@ public record ToolFields(List<ToolCallSyntax.Function> functions, List<Map<Strin
                 throw ApiError.invalid("'messages[" + i + "].tool_call_id' is required for tool messages.",
                         "messages[" + i + "].tool_call_id");
             }
-            messages.add(Json.MAPPER.convertValue(m, MAP));
         }
-        return new ChatPrompt(messages, active() ? toolMaps : null, true, Map.of());
+        return new ChatPrompt(conversation.messages(), active() ? toolMaps : null, conversation.addGenerationPrompt(),
+                conversation.kwargs());
     }
 
     /** Whether the conversation needs the full ChatPrompt (tools, tool calls or tool results in it). */
