@@ -3,11 +3,7 @@ package org.mirrorsd.devices.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,33 +26,10 @@ class QuantizedFixtureTest {
 
     record Reference(int[] prompt, int[] completion, int[][] ids, double[][] logprobs) {}
 
+    /** The fixture's records, read by the architecture test's parser. */
     static List<Reference> references(Path jsonl) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<Reference> out = new ArrayList<>();
-        for (String line : Files.readAllLines(jsonl)) {
-            if (line.isBlank()) continue;
-            JsonNode n = json.readTree(line);
-            int[] prompt = ints(n.get("prompt_tokens")), completion = ints(n.get("completion_tokens"));
-            JsonNode top = n.get("top_logprobs");
-            int[][] ids = new int[top.size()][];
-            double[][] lps = new double[top.size()][];
-            for (int k = 0; k < top.size(); k++) {
-                ids[k] = new int[top.get(k).size()];
-                lps[k] = new double[top.get(k).size()];
-                for (int j = 0; j < ids[k].length; j++) {
-                    ids[k][j] = top.get(k).get(j).get(0).asInt();
-                    lps[k][j] = top.get(k).get(j).get(1).asDouble();
-                }
-            }
-            out.add(new Reference(prompt, completion, ids, lps));
-        }
-        return out;
-    }
-
-    private static int[] ints(JsonNode a) {
-        int[] v = new int[a.size()];
-        for (int i = 0; i < v.length; i++) v[i] = a.get(i).asInt();
-        return v;
+        return LlamaCppFixtureTest.references(jsonl).stream()
+                .map(r -> new Reference(r.promptTokens(), r.completion(), r.topIds(), r.topLogprobs())).toList();
     }
 
     static double[] logSoftmax(float[] logits, int off, int n) {

@@ -1,5 +1,6 @@
 package org.mirrorsd.devices;
 
+import org.mirrorsd.models.Architecture;
 import org.mirrorsd.models.LlamaConfig;
 import org.mirrorsd.models.RopeLayout;
 
@@ -14,20 +15,56 @@ public final class RopeTable {
     private final float[] sin;
 
     public RopeTable(LlamaConfig c, float[] freqFactors) {
+        this(c, freqFactors, c.ropeTheta(), c.ropeScale());
+    }
+
+    /**
+     * The table for base {@code theta} and linear position scale {@code scale} (sliding-window layers of gemma3
+     * have their own), with the file's attention factor and YaRN settings.
+     */
+    public RopeTable(LlamaConfig c, float[] freqFactors, float theta, float scale) {
         this.pairs = c.headSize() / 2;
         this.layout = c.ropeLayout();
         int positions = c.contextLength();
         this.cos = new float[positions * pairs];
         this.sin = new float[positions * pairs];
+        Architecture.Yarn yarn = c.arch().yarn();
+        float mscale = c.arch().ropeAttnFactor();
+        float[] ramp = new float[pairs];
+        if (yarn != null && yarn.extFactor() != 0f) {
+            float[] corr = yarnCorrectionDims(c.headSize(), yarn, theta);
+            for (int i = 0; i < pairs; i++) {
+                float y = (i - corr[0]) / Math.max(0.001f, corr[1] - corr[0]);
+                ramp[i] = (1 - Math.min(1, Math.max(0, y))) * yarn.extFactor();
+            }
+            mscale *= 1.0f + 0.1f * (float) Math.log(scale);
+        }
         for (int i = 0; i < pairs; i++) {
-            float freq = (float) (1.0 / Math.pow(c.ropeTheta(), (2 * i) / (float) c.headSize()));
+            float freq = (float) (1.0 / Math.pow(theta, (2 * i) / (float) c.headSize()));
             if (freqFactors != null) freq /= freqFactors[i];
             for (int pos = 0; pos < positions; pos++) {
-                float angle = (pos / c.ropeScale()) * freq;
-                cos[pos * pairs + i] = (float) Math.cos(angle);
-                sin[pos * pairs + i] = (float) Math.sin(angle);
+                float angle;
+                if (yarn == null) {
+                    angle = (pos / scale) * freq;
+                } else { // ggml's rope_yarn: interpolated and extrapolated angles mixed by the ramp
+                    float extrap = pos * freq;
+                    angle = (extrap / scale) * (1 - ramp[i]) + extrap * ramp[i];
+                }
+                cos[pos * pairs + i] = (float) Math.cos(angle) * mscale;
+                sin[pos * pairs + i] = (float) Math.sin(angle) * mscale;
             }
         }
+    }
+
+    /** ggml_rope_yarn_corr_dims: the pair range over which YaRN blends from extrapolation to interpolation. */
+    private static float[] yarnCorrectionDims(int dims, Architecture.Yarn yarn, float base) {
+        float start = (float) Math.floor(corrDim(dims, yarn.originalContext(), yarn.betaFast(), base));
+        float end = (float) Math.ceil(corrDim(dims, yarn.originalContext(), yarn.betaSlow(), base));
+        return new float[] {Math.max(0, start), Math.min(dims - 1, end)};
+    }
+
+    private static float corrDim(int dims, int originalContext, float rotations, float base) {
+        return dims * (float) Math.log(originalContext / (rotations * 2 * (float) Math.PI)) / (2 * (float) Math.log(base));
     }
 
     /** Dimension pairs per head (headSize / 2). */

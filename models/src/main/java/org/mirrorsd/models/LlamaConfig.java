@@ -15,9 +15,18 @@ package org.mirrorsd.models;
  * @param ropeTheta      RoPE base frequency
  * @param ropeScale      linear RoPE position scaling (1 = none)
  * @param ropeLayout     which dimensions RoPE rotates together
+ * @param arch           what else differs from Llama's forward pass (activation, caps, windows, ...)
  */
 public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvHeads, int headSize, int vocabSize,
-                          int contextLength, float rmsEps, float ropeTheta, float ropeScale, RopeLayout ropeLayout) {
+                          int contextLength, float rmsEps, float ropeTheta, float ropeScale, RopeLayout ropeLayout,
+                          Architecture arch) {
+
+    /** A plain Llama shape (llama2.c files, tests). */
+    public LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvHeads, int headSize, int vocabSize,
+                       int contextLength, float rmsEps, float ropeTheta, float ropeScale, RopeLayout ropeLayout) {
+        this(dim, hiddenDim, layers, heads, kvHeads, headSize, vocabSize, contextLength, rmsEps, ropeTheta, ropeScale,
+                ropeLayout, Architecture.llama());
+    }
 
     public LlamaConfig {
         require(dim > 0, "dim must be positive: " + dim);
@@ -28,6 +37,7 @@ public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvH
         require(headSize > 0 && headSize % 2 == 0, "head size must be positive and even: " + headSize);
         require(vocabSize > 0, "vocab_size must be positive: " + vocabSize);
         require(contextLength > 0, "context length must be positive: " + contextLength);
+        if (arch == null) arch = Architecture.llama(); // configs serialized before architectures existed (ONNX sidecars)
     }
 
     private static void require(boolean ok, String message) {
@@ -41,8 +51,13 @@ public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvH
     /** Query heads that share one key/value head. */
     public int kvGroup() { return heads / kvHeads; }
 
+    /** The factor of q.k in attention scores. */
+    public float attentionScale() {
+        return arch.attentionScale() != 0f ? arch.attentionScale() : (float) (1.0 / Math.sqrt(headSize));
+    }
+
     public LlamaConfig withContextLength(int n) {
         return new LlamaConfig(dim, hiddenDim, layers, heads, kvHeads, headSize, vocabSize, n, rmsEps, ropeTheta,
-                ropeScale, ropeLayout);
+                ropeScale, ropeLayout, arch);
     }
 }

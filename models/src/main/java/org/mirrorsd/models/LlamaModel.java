@@ -23,7 +23,7 @@ public record LlamaModel(Path path, ModelFormat format, LlamaConfig config, Llam
         long n = weights.tokenEmbedding().size();
         for (LayerWeights l : weights.layers()) {
             n += l.wq().size() + l.wk().size() + l.wv().size() + l.wo().size() + l.w1().size() + l.w2().size()
-                    + l.w3().size() + l.attnNorm().length + l.ffnNorm().length;
+                    + l.w3().size() + l.vectorParameters();
         }
         if (weights.classifier() != weights.tokenEmbedding()) n += weights.classifier().size();
         return n + weights.finalNorm().length;

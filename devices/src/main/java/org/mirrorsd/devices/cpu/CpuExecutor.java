@@ -4,6 +4,7 @@ import org.mirrorsd.devices.ForwardBatch;
 import org.mirrorsd.devices.KvCache;
 import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.devices.RopeTable;
+import org.mirrorsd.models.Architecture;
 import org.mirrorsd.models.LayerWeights;
 import org.mirrorsd.models.LlamaConfig;
 import org.mirrorsd.models.LlamaModel;
@@ -23,6 +24,9 @@ public final class CpuExecutor implements LayerExecutor {
     private final LlamaWeights w;
     private final WorkerPool pool;
     private final RopeTable rope;
+    /** RoPE of the sliding-window layers (their own base and scale), the same table when there are none. */
+    private final RopeTable localRope;
+    private final Architecture arch;
     private final java.util.concurrent.atomic.AtomicInteger openCaches = new java.util.concurrent.atomic.AtomicInteger();
 
     public CpuExecutor(LlamaModel model, int threads) {
@@ -31,6 +35,9 @@ public final class CpuExecutor implements LayerExecutor {
         this.w = model.weights();
         this.pool = new WorkerPool("cpu-" + model.name(), threads);
         this.rope = new RopeTable(c, w.ropeFreqFactors());
+        this.arch = c.arch();
+        Architecture.SlidingWindow sw = arch.slidingWindow();
+        this.localRope = sw.any() ? new RopeTable(c, w.ropeFreqFactors(), sw.ropeTheta(), sw.ropeScale()) : rope;
     }
 
     @Override
@@ -93,6 +100,9 @@ public final class CpuExecutor implements LayerExecutor {
                 throw new IllegalArgumentException("token id " + token + " outside the vocabulary 0.." + (c.vocabSize() - 1));
             }
             w.tokenEmbedding().readRow(token, x, r * c.dim());
+            if (arch.embeddingScale() != 1f) {
+                for (int i = r * c.dim(); i < (r + 1) * c.dim(); i++) x[i] *= arch.embeddingScale();
+            }
         }
     }
 
@@ -126,10 +136,16 @@ public final class CpuExecutor implements LayerExecutor {
         // Attention block.
         for (int r = 0; r < rows; r++) rmsnorm(s.xb, r * dim, x, r * dim, lw.attnNorm(), dim);
         matmuls(rows, s.xb, dim, new Tensor[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {s.q, s.k, s.v});
+        RopeTable layerRope = arch.slidingWindow().isLocal(l) ? localRope : rope;
         for (int r = 0; r < rows; r++) {
             int pos = b.position(r);
-            rope.rotate(s.q, r * qDim, c.heads(), pos);
-            rope.rotate(s.k, r * kvDim, c.kvHeads(), pos);
+            if (lw.qBias() != null) FamilyOps.addBias(s.q, r * qDim, lw.qBias());
+            if (lw.kBias() != null) FamilyOps.addBias(s.k, r * kvDim, lw.kBias());
+            if (lw.vBias() != null) FamilyOps.addBias(s.v, r * kvDim, lw.vBias());
+            if (lw.qNorm() != null) FamilyOps.headNorms(s.q, r * qDim, c.heads(), lw.qNorm(), c.rmsEps());
+            if (lw.kNorm() != null) FamilyOps.headNorms(s.k, r * kvDim, c.kvHeads(), lw.kNorm(), c.rmsEps());
+            layerRope.rotate(s.q, r * qDim, c.heads(), pos);
+            layerRope.rotate(s.k, r * kvDim, c.kvHeads(), pos);
             CpuKvCache kc = caches[r];
             int slot = kc.slotOffset(pos);
             System.arraycopy(s.k, r * kvDim, kc.keys(l, pos), slot, kvDim);
@@ -137,17 +153,23 @@ public final class CpuExecutor implements LayerExecutor {
         }
         attention(l, b, caches, s);
         matmuls(rows, s.xb, qDim, new Tensor[] {lw.wo()}, new float[][] {s.xb2});
-        for (int i = 0; i < rows * dim; i++) x[i] += s.xb2[i];
+        addResidual(x, s.xb2, lw.attnPostNorm(), rows);
 
-        // Feed-forward block (SwiGLU).
+        // Feed-forward block: down(act(gate) * up).
         for (int r = 0; r < rows; r++) rmsnorm(s.xb, r * dim, x, r * dim, lw.ffnNorm(), dim);
         matmuls(rows, s.xb, dim, new Tensor[] {lw.w1(), lw.w3()}, new float[][] {s.hb, s.hb2});
-        for (int i = 0; i < rows * hidden; i++) {
-            float g = s.hb[i];
-            s.hb[i] = g / (1f + (float) Math.exp(-g)) * s.hb2[i];
-        }
+        FamilyOps.gatedActivation(arch.activation(), s.hb, s.hb2, rows * hidden);
         matmuls(rows, s.hb, hidden, new Tensor[] {lw.w2()}, new float[][] {s.xb2});
-        for (int i = 0; i < rows * dim; i++) x[i] += s.xb2[i];
+        addResidual(x, s.xb2, lw.ffnPostNorm(), rows);
+    }
+
+    /** x += out, with out first normed by the sublayer's post norm when the family has one (gemma). */
+    private void addResidual(float[] x, float[] out, float[] postNorm, int rows) {
+        int dim = c.dim();
+        if (postNorm != null) {
+            for (int r = 0; r < rows; r++) rmsnorm(out, r * dim, out, r * dim, postNorm, dim);
+        }
+        for (int i = 0; i < rows * dim; i++) x[i] += out[i];
     }
 
     /**
@@ -157,7 +179,9 @@ public final class CpuExecutor implements LayerExecutor {
      */
     private void attention(int l, ForwardBatch b, CpuKvCache[] caches, Scratch s) {
         int heads = c.heads(), headSize = c.headSize(), qDim = c.queryDim(), group = c.kvGroup(), kvDim = c.kvDim();
-        float scale = (float) (1.0 / Math.sqrt(headSize));
+        float scale = c.attentionScale();
+        float softcap = arch.attentionSoftcap();
+        int window = arch.slidingWindow().isLocal(l) ? arch.slidingWindow().window() : Integer.MAX_VALUE;
         int tasks = b.size() * heads;
         int work = 0;
         for (int r = 0; r < b.size(); r++) work += (b.position(r) + 1) * headSize * heads * 2;
@@ -171,21 +195,27 @@ public final class CpuExecutor implements LayerExecutor {
                 CpuKvCache kc = caches[r];
                 int qOff = r * qDim + h * headSize;
                 int kvOff = (h / group) * headSize;
-                for (int p0 = 0; p0 <= pos; p0 += block) {
+                // Sliding-window layers see keys p' with pos - window < p' <= pos; att[i] is position first + i.
+                int first = window == Integer.MAX_VALUE ? 0 : Math.max(0, pos - window + 1);
+                for (int p0 = first - first % block; p0 <= pos; p0 += block) {
                     float[] keys = kc.keys(l, p0);
+                    int start = Math.max(first, p0);
                     int end = Math.min(pos, p0 + block - 1);
-                    for (int p = p0, off = kvOff; p <= end; p++, off += kvDim) {
-                        att[p] = dotSmall(s.q, qOff, keys, off, headSize) * scale;
+                    for (int p = start, off = kvOff + (start - p0) * kvDim; p <= end; p++, off += kvDim) {
+                        att[p - first] = dotSmall(s.q, qOff, keys, off, headSize) * scale;
                     }
                 }
-                Softmax.inPlace(att, pos + 1);
+                int n = pos - first + 1;
+                if (softcap != 0f) FamilyOps.softcap(att, 0, n, softcap);
+                Softmax.inPlace(att, n);
                 int outOff = r * qDim + h * headSize;
                 java.util.Arrays.fill(s.xb, outOff, outOff + headSize, 0f);
-                for (int p0 = 0; p0 <= pos; p0 += block) {
+                for (int p0 = first - first % block; p0 <= pos; p0 += block) {
                     float[] values = kc.values(l, p0);
+                    int start = Math.max(first, p0);
                     int end = Math.min(pos, p0 + block - 1);
-                    for (int p = p0, off = kvOff; p <= end; p++, off += kvDim) {
-                        axpySmall(att[p], values, off, s.xb, outOff, headSize);
+                    for (int p = start, off = kvOff + (start - p0) * kvDim; p <= end; p++, off += kvDim) {
+                        axpySmall(att[p - first], values, off, s.xb, outOff, headSize);
                     }
                 }
             }
@@ -264,6 +294,12 @@ public final class CpuExecutor implements LayerExecutor {
         Scratch s = scratch(b);
         for (int r = 0; r < rows; r++) rmsnorm(s.xb, r * c.dim(), b.hidden(), r * c.dim(), w.finalNorm(), c.dim());
         matmuls(rows, s.xb, c.dim(), new Tensor[] {w.classifier()}, new float[][] {out});
+        finalSoftcap(out, 0, rows * c.vocabSize());
+    }
+
+    /** gemma2's final logit soft-capping, applied by every logits path (early exit included). */
+    private void finalSoftcap(float[] out, int off, int n) {
+        if (arch.finalSoftcap() != 0f) FamilyOps.softcap(out, off, n, arch.finalSoftcap());
     }
 
     @Override
@@ -274,6 +310,7 @@ public final class CpuExecutor implements LayerExecutor {
         float[] normed = new float[rows * c.dim()];
         for (int r = 0; r < rows; r++) rmsnorm(normed, r * c.dim(), hidden, r * c.dim(), w.finalNorm(), c.dim());
         matmuls(rows, normed, c.dim(), new Tensor[] {w.classifier()}, new float[][] {out});
+        finalSoftcap(out, 0, rows * c.vocabSize());
     }
 
     @Override
@@ -287,11 +324,12 @@ public final class CpuExecutor implements LayerExecutor {
             pool.forRange(cls.rows(), minChunk, (from, to) -> {
                 for (int i = from; i < to; i++) out[outOffset + i] = VectorKernels.dotQuantized(cls, i, qa, 0);
             });
-            return;
+        } else {
+            pool.forRange(cls.rows(), minChunk, (from, to) -> {
+                for (int i = from; i < to; i++) out[outOffset + i] = VectorKernels.dot(cls, i, normed, 0);
+            });
         }
-        pool.forRange(cls.rows(), minChunk, (from, to) -> {
-            for (int i = from; i < to; i++) out[outOffset + i] = VectorKernels.dot(cls, i, normed, 0);
-        });
+        finalSoftcap(out, outOffset, cls.rows()); // both paths: gemma2's cap applies to quantized classifiers too
     }
 
     @Override

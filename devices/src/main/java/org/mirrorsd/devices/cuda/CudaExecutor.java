@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.mirrorsd.devices.ForwardBatch;
 import org.mirrorsd.devices.KvCache;
 import org.mirrorsd.devices.LayerExecutor;
+import org.mirrorsd.devices.ArchitectureSupport;
 import org.mirrorsd.devices.RopeTable;
 import org.mirrorsd.models.LayerWeights;
 import org.mirrorsd.models.LlamaConfig;
@@ -52,6 +53,7 @@ public final class CudaExecutor implements LayerExecutor {
     }
 
     public static CudaExecutor open(LlamaModel model, int deviceOrdinal) {
+        ArchitectureSupport.requirePlainLlama("cuda", model);
         if (!available()) throw new IllegalStateException("no CUDA device: " + unavailableReason());
         JCudaGpu gpu = new JCudaGpu(deviceOrdinal);
         try {
@@ -93,6 +95,7 @@ public final class CudaExecutor implements LayerExecutor {
     private long attCapacity;
 
     CudaExecutor(LlamaModel model, Gpu gpu) {
+        ArchitectureSupport.requirePlainLlama("cuda", model);
         this.model = model;
         this.c = model.config();
         this.gpu = gpu;

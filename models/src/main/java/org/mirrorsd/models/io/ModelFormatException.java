@@ -11,5 +11,11 @@ public class ModelFormatException extends RuntimeException {
         this.path = path;
     }
 
+    /** For subclasses whose messages already name the file (path() is then null). */
+    protected ModelFormatException(String message) {
+        super(message);
+        this.path = null;
+    }
+
     public Path path() { return path; }
 }

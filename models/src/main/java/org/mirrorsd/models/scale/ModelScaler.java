@@ -54,6 +54,10 @@ public final class ModelScaler {
     public static void writeGguf(LlamaModel model, Shape shape, GgmlType type, long seed, Path out) throws IOException {
         if (type != GgmlType.F32 && type != GgmlType.Q8_0) throw new IllegalArgumentException("type must be f32 or q8_0");
         LlamaConfig c = model.config();
+        String arch = c.arch().name();
+        if (!(arch.equals("llama") || arch.equals("mistral"))) { // it writes Llama's tensors only: others would lose theirs
+            throw new IllegalArgumentException("scale enlarges llama models only; " + model.name() + " is '" + arch + "'");
+        }
         LlamaConfig n = scaledConfig(c, shape);
         float normScale = (float) Math.sqrt((double) c.dim() / n.dim());
         GgufWriter w = new GgufWriter();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.mirrorsd.devices.ArchitectureSupport;
 import org.mirrorsd.devices.onnx.export.OnnxGraph.Initializer;
 import org.mirrorsd.devices.onnx.export.OnnxGraph.Node;
 import org.mirrorsd.devices.onnx.export.OnnxGraph.ValueInfo;
@@ -38,6 +39,7 @@ public final class OnnxExporter {
     }
 
     public static ExportedModel export(LlamaModel model, Path outDir, WeightStorage storage) throws IOException {
+        ArchitectureSupport.requirePlainLlama("onnx", model);
         long t0 = System.nanoTime();
         Files.createDirectories(outDir);
         OnnxGraph graph = LlamaGraph.build(model);
