@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
 
@@ -16,6 +17,8 @@ public abstract class SessionBase implements DecodingSession {
     protected final GenerationRequest request;
     protected final SamplingParams sampling;
     protected final SplittableRandom random;
+    /** Every sampled token's draw, keyed by (seed, position): see {@link KeyedNoise}. */
+    protected final KeyedNoise noise;
     protected final DecodingStats stats = new DecodingStats();
     protected final int vocab;
     private final int[] counts;
@@ -38,6 +41,7 @@ public abstract class SessionBase implements DecodingSession {
         this.request = request;
         this.sampling = request.sampling();
         this.random = new SplittableRandom(sampling.seed());
+        this.noise = new KeyedNoise(sampling.seed());
         this.vocab = vocab;
         this.counts = new int[vocab];
         this.seen = new boolean[vocab];
@@ -84,6 +88,7 @@ public abstract class SessionBase implements DecodingSession {
         clearStep();
         if (!started) {
             started = true;
+            stats.requests++;
             prefill();
             stats.targetPasses++; // the prompt pass yields the first token's logits
             stats.prefillNanos += System.nanoTime() - stepStartNanos;
@@ -106,14 +111,17 @@ public abstract class SessionBase implements DecodingSession {
         TokenDistribution.probabilities(l, l == logits ? off : 0, vocab, sampling, probs);
     }
 
-    /** Picks the next token from the target's logits at {@code off}: argmax for greedy, else a seeded draw. */
+    /**
+     * Picks the next token (the one at {@code sequence[sequenceLength]}) from the target's logits at {@code off}:
+     * argmax for greedy, else the seeded draw keyed by that position, whatever came before it.
+     */
     protected int choose(float[] logits, int off) {
         float[] l = penalised(logits, off);
         int o = l == logits ? off : 0;
         if (sampling.isGreedy()) return TokenDistribution.argmax(l, o, vocab);
         float[] probs = new float[vocab];
         TokenDistribution.probabilities(l, o, vocab, sampling, probs);
-        return TokenDistribution.sample(probs, vocab, random.nextDouble());
+        return noise.sample(probs, vocab, sequenceLength);
     }
 
     private float[] penalised(float[] logits, int off) {

@@ -1,7 +1,9 @@
 package org.mirrorsd.decoding.mirror;
 
+import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
+import org.mirrorsd.decoding.planning.DraftLength;
+import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.devices.ForwardBatch;
@@ -26,10 +28,15 @@ final class BranchRollouts {
     private final int length;
     private final int[][] tokens;
     private final float[][][] probs;
+    private final float[][] confidence;
+    private final int[] made;
     private final KvCache[] caches;
     private volatile int keep = ALL;
     long startNanos;
     long endNanos;
+    /** Rounds in which every branch was still live, and their time: a pass over all the rows, for the planner. */
+    int fullRounds;
+    long fullRoundNanos;
 
     /**
      * @param baseLength committed length: the window's first token (the last committed one) is at baseLength-1
@@ -41,6 +48,8 @@ final class BranchRollouts {
         this.length = length;
         this.tokens = new int[candidates.size()][length];
         this.probs = new float[candidates.size()][][];
+        this.confidence = new float[candidates.size()][length];
+        this.made = new int[candidates.size()];
         this.caches = new KvCache[candidates.size()];
     }
 
@@ -62,16 +71,20 @@ final class BranchRollouts {
      * Runs on the draft pipeline. {@code main} holds the prefix and the whole window; it is only forked.
      * Every round feeds each live branch what it proposed last round (its candidate first) in one batched
      * pass; with lookahead heads a round proposes several tokens per branch (speculative streaming), so a
-     * branch needs ⌈γ / K⌉ rounds instead of γ.
+     * branch needs ⌈γ / K⌉ rounds instead of γ. A branch stops early where {@code stop} would stop a fresh
+     * window (the planner's draft-length rule), so a hit's window is the one a fresh draft would have made.
+     * Draft tokens are drawn with the keyed noise of their output position, so which branches ran, and in what
+     * order, never changes a token.
      */
-    void run(DraftModel draft, ForwardBatch batch, KvCache main, SamplingParams sampling, SplittableRandom random) {
+    void run(DraftModel draft, ForwardBatch batch, KvCache main, SamplingParams sampling, KeyedNoise noise,
+             DraftLength stop) {
         startNanos = System.nanoTime();
         LayerExecutor exec = draft.executor();
         int vocab = exec.config().vocabSize();
         int dim = exec.config().dim();
         int n = candidates.size();
         boolean[] active = new boolean[n];
-        int[] made = new int[n];
+        boolean[] done = new boolean[n];
         int[] fed = new int[n];
         for (int b = 0; b < n; b++) {
             Candidate c = candidates.get(b);
@@ -91,7 +104,7 @@ final class BranchRollouts {
             batch.clear();
             int live = 0;
             for (int b = 0; b < n; b++) {
-                if (!active[b] || made[b] >= length) continue;
+                if (!active[b] || done[b]) continue;
                 int start = baseLength + candidates.get(b).depth();
                 if (fed[b] < 0) {
                     batch.add(candidates.get(b).token(), caches[b], start);
@@ -104,6 +117,7 @@ final class BranchRollouts {
                 order[live++] = b;
             }
             if (live == 0) break;
+            long r0 = System.nanoTime();
             exec.embed(batch);
             exec.runLayers(0, exec.config().layers(), batch);
             if (gather) {
@@ -118,10 +132,17 @@ final class BranchRollouts {
             for (int i = 0; i < live; i++) {
                 int b = order[i];
                 int off = (gather ? i : lastRow[b]) * vocab;
-                tokens[b][made[b]] = draft.pick(logits, off, sampling, random, probs[b], made[b]);
+                int first = baseLength + candidates.get(b).depth() + 1; // output position of the branch's token 0
+                tokens[b][made[b]] = draft.pick(logits, off, sampling, noise, first + made[b], probs[b], made[b],
+                        confidence[b]);
                 made[b]++;
-                made[b] += draft.stream(batch.hidden(), lastRow[b] * dim, length - made[b], sampling, random,
-                        tokens[b], made[b], probs[b]);
+                made[b] += draft.stream(batch.hidden(), lastRow[b] * dim, length - made[b], sampling, noise,
+                        tokens[b], made[b], first, probs[b], confidence[b]);
+                done[b] = made[b] >= length || !stop.more(made[b], confidence[b]);
+            }
+            if (live == n) {
+                fullRounds++;
+                fullRoundNanos += System.nanoTime() - r0;
             }
         }
         endNanos = System.nanoTime();
@@ -145,7 +166,9 @@ final class BranchRollouts {
 
     /** Hands over branch b's cache (the caller now owns it) and its tokens; frees every other branch. */
     Branch take(int b) {
-        Branch out = caches[b] == null ? null : new Branch(tokens[b], probs[b], caches[b]);
+        int k = made[b];
+        Branch out = caches[b] == null ? null : new Branch(Arrays.copyOf(tokens[b], k),
+                probs[b] == null ? null : Arrays.copyOf(probs[b], k), Arrays.copyOf(confidence[b], k), caches[b]);
         caches[b] = null;
         closeAll();
         return out;
@@ -159,5 +182,5 @@ final class BranchRollouts {
     }
 
     /** A finished rollout: the next draft window and the draft cache that produced it. */
-    record Branch(int[] tokens, float[][] probs, KvCache cache) {}
+    record Branch(int[] tokens, float[][] probs, float[] confidence, KvCache cache) {}
 }

@@ -13,6 +13,11 @@ import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.StepResult;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.calibration.LinearHead;
+import org.mirrorsd.decoding.planning.AcceptanceModel;
+import org.mirrorsd.decoding.planning.CorePlacement;
+import org.mirrorsd.decoding.planning.MeasuredCosts;
+import org.mirrorsd.decoding.planning.PlanMode;
+import org.mirrorsd.decoding.planning.StepPlanner;
 import org.slf4j.LoggerFactory;
 import org.mirrorsd.decoding.spec.SpecOptions;
 import org.mirrorsd.decoding.spec.SpeculationLimit;
@@ -38,6 +43,9 @@ public final class MirrorEngine implements DecodingEngine {
     private final PrefixCache prefixes;
     private final FusedForward fused;
     private final SpeculationLimit limit;
+    private final MeasuredCosts costs = new MeasuredCosts();
+    private final StepPlanner planner;
+    private final CorePlacement placement;
 
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
         this(target, draft, options, null);
@@ -71,6 +79,12 @@ public final class MirrorEngine implements DecodingEngine {
         if (exitHead != null && exitHead.dim() != target.config().dim()) {
             throw new IllegalArgumentException("calibrated exit head has width " + exitHead.dim() + ", the target " + target.config().dim());
         }
+        this.planner = new StepPlanner(options.plan(), costs, new AcceptanceModel(), options.gamma());
+        this.placement = options.plan() == PlanMode.AUTO
+                ? CorePlacement.derive(target, draft, Runtime.getRuntime().availableProcessors())
+                : CorePlacement.asGiven(target, draft);
+        LoggerFactory.getLogger(MirrorEngine.class).info("mirror: {} plan, placements {}", options.plan().key(),
+                placement.describe());
         this.draftPipeline = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "mirror-draft-pipeline");
             t.setDaemon(true);
@@ -88,10 +102,15 @@ public final class MirrorEngine implements DecodingEngine {
 
     public SpecOptions options() { return options; }
 
+    /** This engine's planner (its measured costs and acceptance), shared by its sessions. */
+    public StepPlanner planner() { return planner; }
+
+    public CorePlacement placement() { return placement; }
+
     @Override
     public MirrorSession open(GenerationRequest request) {
         return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline, prefixes,
-                limit);
+                limit, planner, costs, placement);
     }
 
     /** Mirror steps fuse only under load, when they are plain ones; with no load limit they never do. */
@@ -119,5 +138,6 @@ public final class MirrorEngine implements DecodingEngine {
     @Override
     public void close() {
         draftPipeline.shutdownNow();
+        placement.close();
     }
 }

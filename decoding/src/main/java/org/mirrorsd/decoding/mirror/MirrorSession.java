@@ -3,8 +3,8 @@ package org.mirrorsd.decoding.mirror;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -13,6 +13,13 @@ import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.decoding.calibration.LinearHead;
+import org.mirrorsd.decoding.planning.CorePlacement;
+import org.mirrorsd.decoding.planning.CostSource.Pass;
+import org.mirrorsd.decoding.planning.DraftLength;
+import org.mirrorsd.decoding.planning.MeasuredCosts;
+import org.mirrorsd.decoding.planning.Plan;
+import org.mirrorsd.decoding.planning.Placement;
+import org.mirrorsd.decoding.planning.StepPlanner;
 import org.mirrorsd.decoding.spec.Draft;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.decoding.spec.SpecOptions;
@@ -44,12 +51,17 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     private final SpeculationLimit limit;
     private final DraftModel draftModel;
     private final ForwardBatch rolloutBatch;
-    private final SplittableRandom draftRandom;
+    private final StepPlanner planner;
+    private final MeasuredCosts costs;
+    private final CorePlacement placement;
+    private final DraftLength draftLength;
+    private final int branchCap;
     private final float[] earlyLogits;
     private final int[] windowTokens;
     private KvCache draftCache;
     private int[] window = new int[0];
     private float[][] windowProbs;
+    private float[] windowConfidence;
     private final Deque<StepTimes> timeline = new ArrayDeque<>();
 
     /** Wall-clock marks of one step, to show that suffix and rollouts overlap. */
@@ -65,7 +77,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
 
     MirrorSession(GenerationRequest request, LayerExecutor targetExec, LayerExecutor draftExec, SpecOptions options,
                   int exitLayer, LinearHead exitHead, LinearHead[] lookahead, ExecutorService pipeline,
-                  PrefixCache prefixes, SpeculationLimit limit) {
+                  PrefixCache prefixes, SpeculationLimit limit, StepPlanner planner, MeasuredCosts costs,
+                  CorePlacement placement) {
         super(request, targetExec.config().vocabSize(), targetExec.config().contextLength());
         this.options = options;
         this.exitLayer = exitLayer;
@@ -78,8 +91,12 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         this.draftModel = new DraftModel(draftExec, lookahead);
         int branches = options.kappa() * windowRows;
         if (options.maxBranches() > 0) branches = Math.min(branches, options.maxBranches());
+        this.branchCap = branches;
         this.rolloutBatch = draftExec.newBatch(Math.max(1, branches) * draftModel.tokensPerPass());
-        this.draftRandom = random.split();
+        this.planner = planner;
+        this.costs = costs;
+        this.placement = placement;
+        this.draftLength = planner.draftLength(Placement.SERIAL);
         this.earlyLogits = new float[windowRows * vocab];
         this.windowTokens = new int[windowRows];
         this.draftCache = draftExec.newCache(draftExec.config().contextLength());
@@ -107,6 +124,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
 
     @Override
     protected void decode() {
+        long stepStart = System.nanoTime();
+        long before = stats.generated;
         int len = sequenceLength;
         // The window must also fit the draft's context (it may be shorter than the target's).
         int n = Math.min(Math.min(options.gamma(), remainingBudget() - 1), draftCache.capacity() - len);
@@ -122,7 +141,50 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             return;
         }
         int[] draft = window.length == m ? window : java.util.Arrays.copyOf(window, m);
+        float[] confidence = windowConfidence;
+        windowTokens[0] = lastToken();
+        System.arraycopy(draft, 0, windowTokens, 1, m);
+
+        double[] accept = new double[m];
+        for (int j = 0; j < m; j++) accept[j] = planner.acceptance().accept(confidence == null ? 0.5f : confidence[j]);
+        Plan plan = planner.planMirror(m, accept, options.kappa(), branchCap, rolloutRounds());
+        stats.plan(plan);
+        int tau = plan.kind() == Plan.Kind.SD ? serialStep(draft, m) : mirrorStep(draft, m, plan.branches(), accept);
+        planner.acceptance().observeVerification(confidence, m, tau);
+        planner.observeStep(System.nanoTime() - stepStart, (int) (stats.generated - before));
+    }
+
+    /** Draft passes a branch's rollout of a full window takes (fewer with speculative-streaming heads). */
+    private int rolloutRounds() {
+        return (options.gamma() + draftModel.tokensPerPass() - 1) / draftModel.tokensPerPass();
+    }
+
+    /**
+     * The plain SD step, both pipelines on all cores one after the other: the whole target over the window,
+     * verify; the next window is a fresh draft.
+     */
+    private int serialStep(int[] draft, int m) {
+        target.runOn(placement.target(Placement.SERIAL));
+        long t0 = System.nanoTime();
+        target.forward(windowTokens, 0, m + 1);
+        long t = System.nanoTime() - t0;
+        costs.observe(Placement.SERIAL, Pass.TARGET_FULL, m + 1, t);
+        stats.targetSuffixNanos += t;
+        stats.targetPasses++;
+        int tau = verifyAndCommit(draft, m, target.logits(), windowProbs);
+        target.truncate(sequenceLength - 1);
+        window = new int[0];
+        windowProbs = null;
+        windowConfidence = null;
+        return tau;
+    }
+
+    /** The Mirror step on the split placement with {@code branches} rollouts (the most likely to be used). */
+    private int mirrorStep(int[] draft, int m, int branches, double[] accept) {
+        int len = sequenceLength;
         float[][] draftProbs = windowProbs;
+        target.runOn(placement.target(Placement.SPLIT));
+        draftModel.runOn(placement.draft(Placement.SPLIT));
 
         // 1. Draft side, queued first: bring the draft cache to prefix + window (no logits needed).
         int[] combined = java.util.Arrays.copyOf(sequence, len + m);
@@ -138,30 +200,32 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         BranchRollouts rollouts = null;
         Future<?> rolling = null;
         int branch;
+        int tau;
         long s0, s1;
         try {
             // 2. Target prefix and the early-exit signal.
             long p0 = System.nanoTime();
-            windowTokens[0] = lastToken();
-            System.arraycopy(draft, 0, windowTokens, 1, m);
             earlyExit(m);
-            double acceptance = (stats.accepted + 1.0) / (stats.drafted + 2.0);
-            List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft,
-                    options.maxBranches(), acceptance);
-            stats.targetPrefixNanos += System.nanoTime() - p0;
+            List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft, 0);
+            List<Candidate> chosen = mostLikely(signal, accept, m, branches);
+            long prefixNanos = System.nanoTime() - p0;
+            stats.targetPrefixNanos += prefixNanos;
+            costs.observe(Placement.SPLIT, Pass.TARGET_PREFIX, m + 1, prefixNanos);
 
             // 3. Parallel region: rollouts on the draft pipeline, the target suffix here.
-            BranchRollouts r = new BranchRollouts(signal, len, options.gamma());
+            BranchRollouts r = new BranchRollouts(chosen, len, options.gamma());
             rollouts = r;
-            rolling = pipeline.submit(() -> r.run(draftModel, rolloutBatch, mainCache, sampling, draftRandom));
+            rolling = pipeline.submit(() -> r.run(draftModel, rolloutBatch, mainCache, sampling, noise, draftLength));
             s0 = System.nanoTime();
             target.forwardSuffix(exitLayer);
             s1 = System.nanoTime();
             stats.targetSuffixNanos += s1 - s0;
             stats.targetPasses++;
+            costs.observe(Placement.SPLIT, Pass.TARGET_SUFFIX, m + 1, s1 - s0);
 
             // 4. Verify, and narrow the rollouts to the one branch that can still be used.
-            int tau = verifyAndCommit(draft, m, target.logits(), draftProbs);
+            tau = verifyAndCommit(draft, m, target.logits(), draftProbs);
+            if (!finished()) planner.acceptance().observeCorrection(rank(signal, tau, lastToken()));
             branch = finished() ? -1 : rollouts.indexOf(tau, lastToken());
             if (branch >= 0) rollouts.keepOnly(branch);
             else rollouts.abandon();
@@ -170,6 +234,10 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             await(rolling);
             stats.waitNanos += System.nanoTime() - w0;
             stats.draftNanos += catchUpNanos + (rollouts.endNanos - rollouts.startNanos);
+            costs.observe(Placement.SPLIT, Pass.DRAFT, 1, catchUpNanos);
+            if (rollouts.fullRounds > 0) {
+                costs.observe(Placement.SPLIT, Pass.DRAFT, rollouts.size(), rollouts.fullRoundNanos / rollouts.fullRounds);
+            }
         } catch (RuntimeException | Error e) {
             // A failed step must not leave draft work running or branch caches open.
             if (rollouts != null) rollouts.abandon();
@@ -177,6 +245,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             if (rolling != null) awaitQuietly(rolling);
             if (rollouts != null) rollouts.closeAll();
             throw e;
+        } finally {
+            draftModel.runOn(placement.draft(Placement.SERIAL));
         }
         target.truncate(sequenceLength - 1);
 
@@ -190,11 +260,44 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             draftCache = next.cache();
             window = next.tokens();
             windowProbs = next.probs();
+            windowConfidence = next.confidence();
         } else {
             window = new int[0];
             windowProbs = null;
+            windowConfidence = null;
         }
         record(new StepTimes(s0, s1, rollouts.startNanos, rollouts.endNanos, next != null));
+        return tau;
+    }
+
+    /**
+     * The {@code b} candidates most likely to be the next window's root: P(τ = r) (from the window's calibrated
+     * acceptance) times P(the correction is the candidate's rank at its depth).
+     */
+    private List<Candidate> mostLikely(List<Candidate> signal, double[] accept, int m, int b) {
+        if (b >= signal.size()) return signal;
+        double[] tau = new double[m + 1];
+        double reach = 1;
+        for (int r = 0; r <= m; r++) {
+            tau[r] = r < m ? reach * (1 - accept[r]) : reach;
+            if (r < m) reach *= accept[r];
+        }
+        List<Candidate> sorted = new ArrayList<>(signal);
+        sorted.sort(Comparator.comparingDouble((Candidate c) ->
+                -tau[c.depth()] * planner.acceptance().rankHit(rank(signal, c.depth(), c.token()))));
+        return new ArrayList<>(sorted.subList(0, b));
+    }
+
+    /** Rank of {@code token} among the depth's candidates by early-exit probability (0 = most likely), or -1. */
+    private static int rank(List<Candidate> signal, int depth, int token) {
+        float lp = Float.NaN;
+        for (Candidate c : signal) if (c.depth() == depth && c.token() == token) lp = c.logprob();
+        if (Float.isNaN(lp)) return -1;
+        int rank = 0;
+        for (Candidate c : signal) {
+            if (c.depth() == depth && (c.logprob() > lp || (c.logprob() == lp && c.token() < token))) rank++;
+        }
+        return rank;
     }
 
     /** Early-exit logits of the window: layer ℓₑ through the final norm and classifier, or through the exit head. */
@@ -219,22 +322,30 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         }
     }
 
-    /** The classic serial step after a miss: the draft makes a fresh window from the new prefix. */
+    /** The classic serial step after a miss: the draft makes a fresh window from the new prefix, on all cores. */
     private void freshWindow(int len, int n) {
         KvCache cache = draftCache;
+        draftModel.runOn(placement.draft(Placement.SERIAL));
         long t0 = System.nanoTime();
         Draft d = await(pipeline.submit(() -> {
             cache.truncate(Math.min(cache.length(), len - 1));
-            return draftModel.draft(cache, sequence, len, n, sampling, draftRandom);
+            return draftModel.draft(cache, sequence, len, n, sampling, noise, draftLength);
         }));
-        stats.draftNanos += System.nanoTime() - t0;
+        long t = System.nanoTime() - t0;
+        stats.draftNanos += t;
+        if (d.size() > 0) {
+            costs.observe(Placement.SERIAL, Pass.DRAFT, 1, t / d.size());
+            planner.observeFreshLength(d.size());
+        }
         window = d.tokens();
         windowProbs = d.probs();
+        windowConfidence = d.confidence();
     }
 
     /** No room for a window (last token of the budget or context), or no drafting under load: one ordinary pass. */
     private void plainStep() {
         prepare();
+        target.runOn(placement.target(Placement.SERIAL));
         long t0 = System.nanoTime();
         target.forward(windowTokens, 0, 1);
         complete(System.nanoTime() - t0);
@@ -248,6 +359,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     public int prepare() {
         window = new int[0]; // any precomputed window no longer follows the committed sequence
         windowProbs = null;
+        windowConfidence = null;
         windowTokens[0] = lastToken();
         return 1;
     }

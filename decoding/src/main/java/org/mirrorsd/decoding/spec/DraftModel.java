@@ -1,7 +1,9 @@
 package org.mirrorsd.decoding.spec;
 
-import java.util.SplittableRandom;
+import java.util.Arrays;
 import org.mirrorsd.decoding.calibration.LinearHead;
+import org.mirrorsd.decoding.planning.DraftLength;
+import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
 import org.mirrorsd.devices.ForwardBatch;
@@ -14,7 +16,7 @@ import org.mirrorsd.devices.LayerExecutor;
  */
 public final class DraftModel {
     private static final int CHUNK = 64;
-    private final LayerExecutor exec;
+    private LayerExecutor exec;
     private final ForwardBatch batch;
     private final float[] logits;
     private final int vocab;
@@ -53,6 +55,9 @@ public final class DraftModel {
 
     public LayerExecutor executor() { return exec; }
 
+    /** Runs the following passes on {@code sibling}: the same weights on other threads (a core placement). */
+    public void runOn(LayerExecutor sibling) { this.exec = sibling; }
+
     /**
      * Feeds {@code sequence[cache.length() .. length)} into the cache. With {@code wantLogits} the logits of
      * position {@code length - 1} are left in {@link #logits()} (the last token must then be fed here).
@@ -83,20 +88,24 @@ public final class DraftModel {
 
     /**
      * Drafts up to {@code n} tokens after {@code sequence[0..length)} using {@code cache}, which must hold a
-     * prefix of that sequence. Greedy: argmax; otherwise sampled from the request's transformed distribution.
+     * prefix of that sequence, stopping early when {@code stop} says so. Greedy: argmax; otherwise the keyed
+     * draw of each token's output position over the request's transformed distribution.
      */
-    public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, SplittableRandom random) {
+    public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, KeyedNoise noise,
+                       DraftLength stop) {
         n = Math.min(n, cache.capacity() - length);
         if (n <= 0) return Draft.EMPTY;
         catchUp(cache, sequence, length, true);
         int[] tokens = new int[n];
+        float[] confidence = new float[n];
         float[][] probs = sampling.isGreedy() ? null : new float[n][];
         int made = 0;
         int fed = 0;
         while (made < n) {
-            tokens[made] = pick(logits, 0, sampling, random, probs, made);
+            tokens[made] = pick(logits, 0, sampling, noise, length + made, probs, made, confidence);
             made++;
-            made += stream(lastHidden, 0, n - made, sampling, random, tokens, made, probs);
+            made += stream(lastHidden, 0, n - made, sampling, noise, tokens, made, length, probs, confidence);
+            if (made < n && !stop.more(made, confidence)) break;
             if (made < n) {
                 // Feed what this pass proposed (several tokens when streaming) and read the last one's logits.
                 batch.clear();
@@ -109,35 +118,51 @@ public final class DraftModel {
                 fed = made;
             }
         }
-        return new Draft(tokens, probs);
+        if (made < n) {
+            return new Draft(Arrays.copyOf(tokens, made), probs == null ? null : Arrays.copyOf(probs, made),
+                    Arrays.copyOf(confidence, made));
+        }
+        return new Draft(tokens, probs, confidence);
     }
 
     /**
      * Speculative streaming: up to {@code max} more tokens from the lookahead heads applied to one hidden state
-     * (the one whose own logits gave the token just proposed), written to {@code out[outOff..]}. Returns how many.
+     * (the one whose own logits gave the token just proposed), written to {@code out[outOff..]}; token
+     * {@code out[i]} is the one at output position {@code base + i}. Returns how many.
      */
-    public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, SplittableRandom random, int[] out,
-                      int outOff, float[][] probs) {
+    public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, KeyedNoise noise, int[] out,
+                      int outOff, int base, float[][] probs, float[] confidence) {
         if (lookahead == null || max <= 0) return 0;
         int heads = Math.min(max, lookahead.length);
         int dim = lastHidden.length;
-        float[] h = hOff == 0 && hidden.length == dim ? hidden : java.util.Arrays.copyOfRange(hidden, hOff, hOff + dim);
+        float[] h = hOff == 0 && hidden.length == dim ? hidden : Arrays.copyOfRange(hidden, hOff, hOff + dim);
         for (int j = 0; j < heads; j++) {
             lookahead[j].applyRow(h, j, headHidden);
         }
         exec.logitsOfHidden(headHidden, heads, headLogits);
         for (int j = 0; j < heads; j++) {
-            out[outOff + j] = pick(headLogits, j * vocab, sampling, random, probs, outOff + j);
+            out[outOff + j] = pick(headLogits, j * vocab, sampling, noise, base + outOff + j, probs, outOff + j, confidence);
         }
         return heads;
     }
 
-    /** Chooses a draft token from logits at {@code off}; when sampling, records q in {@code probs[k]}. */
-    public int pick(float[] rowLogits, int off, SamplingParams sampling, SplittableRandom random, float[][] probs, int k) {
-        if (sampling.isGreedy()) return TokenDistribution.argmax(rowLogits, off, vocab);
+    /**
+     * Chooses the draft token at output position {@code position} from logits at {@code off}; when sampling,
+     * records q in {@code probs[k]}. {@code confidence[k]} gets the draft's probability of its token (raw softmax
+     * under greedy), the planner's signal for the draft length.
+     */
+    public int pick(float[] rowLogits, int off, SamplingParams sampling, KeyedNoise noise, int position,
+                    float[][] probs, int k, float[] confidence) {
+        if (sampling.isGreedy()) {
+            int t = TokenDistribution.argmax(rowLogits, off, vocab);
+            confidence[k] = (float) Math.exp(TokenDistribution.logProb(rowLogits, off, vocab, t));
+            return t;
+        }
         float[] q = new float[vocab];
         TokenDistribution.probabilities(rowLogits, off, vocab, sampling, q);
         probs[k] = q;
-        return TokenDistribution.sample(q, vocab, random.nextDouble());
+        int t = noise.sample(q, vocab, position);
+        confidence[k] = q[t];
+        return t;
     }
 }

@@ -1,26 +1,30 @@
 package org.mirrorsd.decoding.spec;
 
-import java.util.SplittableRandom;
+import org.mirrorsd.decoding.planning.DraftLength;
+import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.devices.KvCache;
 
-/** Classic speculative decoding's proposer: a smaller model drafts γ tokens one by one. */
+/** Classic speculative decoding's proposer: a smaller model drafts up to γ tokens one by one. */
 public final class DraftModelProposer implements Proposer {
     private final DraftModel draft;
     private final KvCache cache;
     private final SamplingParams sampling;
-    private final SplittableRandom random;
+    private final KeyedNoise noise;
+    private final DraftLength stop;
 
-    public DraftModelProposer(DraftModel draft, SamplingParams sampling, SplittableRandom random) {
+    /** @param stop when to end a window early (the planner's rule, or {@link DraftLength#FULL}) */
+    public DraftModelProposer(DraftModel draft, SamplingParams sampling, KeyedNoise noise, DraftLength stop) {
         this.draft = draft;
         this.cache = draft.executor().newCache(draft.executor().config().contextLength());
         this.sampling = sampling;
-        this.random = random;
+        this.noise = noise;
+        this.stop = stop;
     }
 
     @Override
     public Draft propose(int[] sequence, int length, int n) {
-        return draft.draft(cache, sequence, length, n, sampling, random);
+        return draft.draft(cache, sequence, length, n, sampling, noise, stop);
     }
 
     @Override

@@ -1,0 +1,141 @@
+package org.mirrorsd.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import org.mirrorsd.decoding.DecodingEngine;
+import org.mirrorsd.decoding.DecodingStats;
+import org.mirrorsd.decoding.mirror.MirrorEngine;
+import org.mirrorsd.decoding.planning.CostSource;
+import org.mirrorsd.decoding.planning.CostSource.Pass;
+import org.mirrorsd.decoding.planning.Placement;
+import org.mirrorsd.decoding.planning.Plan;
+import org.mirrorsd.decoding.planning.PlanMode;
+import org.mirrorsd.decoding.planning.StepPlanner;
+import org.mirrorsd.decoding.spec.SpeculativeEngine;
+
+/**
+ * The paper's latency law with the costs the planners measured in this run: predicted step times of AR, SD and
+ * Mirror next to the measured ones, then a projection to a target on a device R times faster than the draft's
+ * (a GPU beside an NPU, as in the paper), where the two pipelines no longer share cores. Printed by
+ * {@code bench decode}; the projection is arithmetic on measured costs, not a measurement.
+ */
+final class LatencyLaw {
+    private LatencyLaw() {}
+
+    static void print(Map<String, DecodingEngine> engines, Map<String, DecodingStats> totals, Map<String, Long> tokens,
+                      Map<String, Long> nanos) {
+        StepPlanner costsFrom = null;
+        for (DecodingEngine e : engines.values()) {
+            if (e instanceof SpeculativeEngine s && s.method().equals("sd")) costsFrom = s.planner();
+            if (e instanceof MirrorEngine m && costsFrom == null) costsFrom = m.planner();
+        }
+        if (costsFrom == null) return;
+        CostSource c = costsFrom.costs();
+        System.out.println();
+        System.out.println("latency law (costs measured by the planners in this run; ms per target step):");
+        System.out.println("| method | measured ms/step | predicted ms/step | error |");
+        System.out.println("|---|---|---|---|");
+        for (Map.Entry<String, DecodingEngine> e : engines.entrySet()) {
+            DecodingStats s = totals.get(e.getKey());
+            double measured = stepNanos(s);
+            double predicted = predict(e.getValue(), s, c);
+            if (!Double.isFinite(predicted) || !Double.isFinite(measured)) continue;
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %+.0f%% |%n", e.getKey(), measured / 1e6,
+                    predicted / 1e6, 100 * (predicted - measured) / measured);
+        }
+        DecodingStats sd = null;
+        MirrorEngine mirror = null;
+        for (Map.Entry<String, DecodingEngine> e : engines.entrySet()) {
+            if (e.getValue() instanceof SpeculativeEngine s && s.method().equals("sd")) sd = totals.get(e.getKey());
+            if (e.getValue() instanceof MirrorEngine m && mirror == null) mirror = m;
+        }
+        if (sd == null || mirror == null) return;
+        double a = Math.min(0.999, sd.acceptanceRate());
+        int gamma = mirror.options().gamma();
+        System.out.println();
+        System.out.println("PROJECTION, not measured: the target on a device R x faster than the draft's (no shared cores),");
+        System.out.printf(Locale.ROOT, "this run's draft costs and acceptance (%.2f per token, γ ≤ %d):%n", a, gamma);
+        System.out.println("| R | ar tok/s | sd tok/s | mirror tok/s | mirror plan | mirror ÷ sd |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (double r : new double[] {1, 10, 20, 50}) {
+            CostSource scaled = projected(mirror.planner().costs(), r);
+            StepPlanner p = new StepPlanner(PlanMode.AUTO, scaled, mirror.planner().acceptance(), gamma);
+            double[] accept = new double[gamma];
+            java.util.Arrays.fill(accept, a);
+            double expected = 1;
+            for (int j = 1; j <= gamma; j++) expected += Math.pow(a, j);
+            Plan plan = p.planMirror(gamma, accept, mirror.options().kappa(),
+                    mirror.options().kappa() * (gamma + 1), gamma);
+            double arRate = 1e9 / scaled.nanos(Placement.SERIAL, Pass.TARGET_FULL, 1);
+            double sdRate = expected * 1e9 / plan.sdNanos();
+            double mirrorNanos = Math.min(plan.sdNanos(), plan.mirrorNanos());
+            double mirrorRate = expected * 1e9 / mirrorNanos;
+            System.out.printf(Locale.ROOT, "| %.0f | %.0f | %.0f | %.0f | %s | %.2f |%n", r, arRate, sdRate, mirrorRate,
+                    plan.mirrorNanos() < plan.sdNanos() ? plan.branches() + " branches" : "sd step", mirrorRate / sdRate);
+        }
+    }
+
+    /** Mean time of a decoding step (prefill excluded), from the run's counters. */
+    private static double stepNanos(DecodingStats s) {
+        long steps = s.targetPasses - prefills(s);
+        return steps <= 0 ? Double.NaN : (s.totalNanos - s.prefillNanos) / (double) steps;
+    }
+
+    /** Sessions counted in the totals: one prefill pass each (the stats do not count them otherwise). */
+    private static long prefills(DecodingStats s) {
+        return s.requests;
+    }
+
+    private static double predict(DecodingEngine e, DecodingStats s, CostSource c) {
+        long steps = s.targetPasses - prefills(s);
+        if (steps <= 0) return Double.NaN;
+        double window = (double) s.drafted / steps;
+        double draft1 = c.nanos(Placement.SERIAL, Pass.DRAFT, 1);
+        int rows = (int) Math.round(window) + 1;
+        if (e.method().equals("ar")) return c.nanos(Placement.SERIAL, Pass.TARGET_FULL, 1);
+        if (e instanceof SpeculativeEngine) {
+            double d = e.method().equals("sd") ? window * draft1 : 0;
+            return d + c.nanos(Placement.SERIAL, Pass.TARGET_FULL, rows);
+        }
+        if (e instanceof MirrorEngine m) {
+            CostSource mc = m.planner().costs();
+            double sdSteps = s.plannedSdSteps, mirrorSteps = s.plannedMirrorSteps;
+            double total = sdSteps + mirrorSteps;
+            if (total == 0) return Double.NaN;
+            double fresh = window * mc.nanos(Placement.SERIAL, Pass.DRAFT, 1);
+            double sdStep = fresh + mc.nanos(Placement.SERIAL, Pass.TARGET_FULL, rows);
+            double b = mirrorSteps == 0 ? 0 : s.plannedBranches / mirrorSteps;
+            double hit = s.branchLookups == 0 ? 0 : (double) s.branchHits / s.branchLookups;
+            int rounds = m.options().gamma();
+            double mirrorStep = mc.nanos(Placement.SPLIT, Pass.TARGET_PREFIX, rows)
+                    + Math.max(mc.nanos(Placement.SPLIT, Pass.TARGET_SUFFIX, rows),
+                    mc.nanos(Placement.SPLIT, Pass.DRAFT, 1) + rounds * mc.nanos(Placement.SPLIT, Pass.DRAFT,
+                            Math.max(1, (int) Math.round(b))))
+                    + (1 - hit) * fresh;
+            return (sdSteps * sdStep + (mirrorSteps == 0 ? 0 : mirrorSteps * mirrorStep)) / total;
+        }
+        return Double.NaN;
+    }
+
+    /** Target passes R times faster, the draft as measured, and no contention: split costs are the serial ones. */
+    private static CostSource projected(CostSource c, double r) {
+        return (placement, pass, rows) -> {
+            if (pass == Pass.DRAFT) {
+                // A batch of branches as measured beside the target, less the contention of sharing its cores.
+                double one = c.nanos(Placement.SERIAL, Pass.DRAFT, 1);
+                if (rows == 1) return one;
+                double split = c.nanos(Placement.SPLIT, Pass.DRAFT, rows) / c.nanos(Placement.SPLIT, Pass.DRAFT, 1);
+                return Double.isFinite(split) ? one * split : one * rows;
+            }
+            double full = c.nanos(Placement.SERIAL, Pass.TARGET_FULL, rows) / r;
+            double prefix = c.nanos(Placement.SPLIT, Pass.TARGET_PREFIX, rows);
+            double suffix = c.nanos(Placement.SPLIT, Pass.TARGET_SUFFIX, rows);
+            double share = Double.isFinite(prefix) && Double.isFinite(suffix) ? prefix / (prefix + suffix) : 0.5;
+            return switch (pass) {
+                case TARGET_FULL -> full;
+                case TARGET_PREFIX -> full * share;
+                default -> full * (1 - share);
+            };
+        };
+    }
+}
