@@ -37,6 +37,8 @@ class GreedyLosslessTest {
             out.add(Arguments.of(rec, "sd", draft, SpecOptions.defaults().withGamma(3)));
             out.add(Arguments.of(rec, "ngram", draft, SpecOptions.defaults()));
             out.add(Arguments.of(rec, "mirror", draft, SpecOptions.defaults()));
+            out.add(Arguments.of(rec, "mirror", draft, SpecOptions.paper())); // every step a Mirror step, all branches
+            out.add(Arguments.of(rec, "sd", draft, SpecOptions.paper()));
             out.add(Arguments.of(rec, "mirror", draft, SpecOptions.defaults().withGamma(4).withKappa(2).withExitLayer(1)));
             out.add(Arguments.of(rec, "mirror", draft, SpecOptions.defaults().withGamma(2).withKappa(16).withExitLayer(4)
                     .withMaxBranches(10)));

@@ -15,6 +15,7 @@ import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.calibration.LinearHead;
 import org.mirrorsd.decoding.planning.AcceptanceModel;
 import org.mirrorsd.decoding.planning.CorePlacement;
+import org.mirrorsd.decoding.planning.ExitOption;
 import org.mirrorsd.decoding.planning.MeasuredCosts;
 import org.mirrorsd.decoding.planning.PlanMode;
 import org.mirrorsd.decoding.planning.StepPlanner;
@@ -46,6 +47,7 @@ public final class MirrorEngine implements DecodingEngine {
     private final MeasuredCosts costs = new MeasuredCosts();
     private final StepPlanner planner;
     private final CorePlacement placement;
+    private final List<ExitOption> exits;
 
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
         this(target, draft, options, null);
@@ -80,6 +82,7 @@ public final class MirrorEngine implements DecodingEngine {
             throw new IllegalArgumentException("calibrated exit head has width " + exitHead.dim() + ", the target " + target.config().dim());
         }
         this.planner = new StepPlanner(options.plan(), costs, new AcceptanceModel(), options.gamma());
+        this.exits = exitOptions(target.config().layers());
         this.placement = options.plan() == PlanMode.AUTO
                 ? CorePlacement.derive(target, draft, Runtime.getRuntime().availableProcessors())
                 : CorePlacement.asGiven(target, draft);
@@ -91,6 +94,27 @@ public final class MirrorEngine implements DecodingEngine {
             return t;
         });
     }
+
+    /**
+     * The early exits the planner chooses between: the calibrated layer when a head was fitted, the given
+     * layer when one was set, the paper's L/2 under a fixed plan; planned and free, L/4, L/2 and 3L/4 (each
+     * measured for its own costs and hit rate). The configured (or calibrated) layer comes first.
+     */
+    private List<ExitOption> exitOptions(int layers) {
+        List<Integer> layersToTry = new ArrayList<>();
+        layersToTry.add(exitLayer);
+        if (options.plan() == PlanMode.AUTO && exitHead == null && options.exitLayer() < 0) {
+            for (int e : new int[] {layers / 4, (3 * layers) / 4}) {
+                if (e >= 1 && e < layers && !layersToTry.contains(e)) layersToTry.add(e);
+            }
+        }
+        List<ExitOption> out = new ArrayList<>();
+        for (int e : layersToTry) out.add(ExitOption.of(e, new MeasuredCosts(), costs));
+        return List.copyOf(out);
+    }
+
+    /** The early-exit layers the planner may choose from (the first is the configured one). */
+    public List<ExitOption> exits() { return exits; }
 
     @Override
     public String method() { return "mirror"; }
@@ -110,7 +134,7 @@ public final class MirrorEngine implements DecodingEngine {
     @Override
     public MirrorSession open(GenerationRequest request) {
         return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline, prefixes,
-                limit, planner, costs, placement);
+                limit, planner, costs, placement, exits);
     }
 
     /** Mirror steps fuse only under load, when they are plain ones; with no load limit they never do. */

@@ -16,6 +16,7 @@ import org.mirrorsd.decoding.calibration.LinearHead;
 import org.mirrorsd.decoding.planning.CorePlacement;
 import org.mirrorsd.decoding.planning.CostSource.Pass;
 import org.mirrorsd.decoding.planning.DraftLength;
+import org.mirrorsd.decoding.planning.ExitOption;
 import org.mirrorsd.decoding.planning.MeasuredCosts;
 import org.mirrorsd.decoding.planning.Plan;
 import org.mirrorsd.decoding.planning.Placement;
@@ -56,6 +57,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     private final CorePlacement placement;
     private final DraftLength draftLength;
     private final int branchCap;
+    private final List<ExitOption> exits;
     private final float[] earlyLogits;
     private final int[] windowTokens;
     private KvCache draftCache;
@@ -78,7 +80,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     MirrorSession(GenerationRequest request, LayerExecutor targetExec, LayerExecutor draftExec, SpecOptions options,
                   int exitLayer, LinearHead exitHead, LinearHead[] lookahead, ExecutorService pipeline,
                   PrefixCache prefixes, SpeculationLimit limit, StepPlanner planner, MeasuredCosts costs,
-                  CorePlacement placement) {
+                  CorePlacement placement, List<ExitOption> exits) {
         super(request, targetExec.config().vocabSize(), targetExec.config().contextLength());
         this.options = options;
         this.exitLayer = exitLayer;
@@ -96,6 +98,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         this.planner = planner;
         this.costs = costs;
         this.placement = placement;
+        this.exits = exits;
         this.draftLength = planner.draftLength(Placement.SERIAL);
         this.earlyLogits = new float[windowRows * vocab];
         this.windowTokens = new int[windowRows];
@@ -147,11 +150,17 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
 
         double[] accept = new double[m];
         for (int j = 0; j < m; j++) accept[j] = planner.acceptance().accept(confidence == null ? 0.5f : confidence[j]);
-        Plan plan = planner.planMirror(m, accept, options.kappa(), branchCap, rolloutRounds());
+        Plan plan = planner.planMirror(m, accept, options.kappa(), branchCap, rolloutRounds(), exits);
         stats.plan(plan);
-        int tau = plan.kind() == Plan.Kind.SD ? serialStep(draft, m) : mirrorStep(draft, m, plan.branches(), accept);
+        int tau = plan.kind() == Plan.Kind.SD ? serialStep(draft, m) : mirrorStep(draft, m, plan.branches(), accept, exit(plan));
         planner.acceptance().observeVerification(confidence, m, tau);
         planner.observeStep(System.nanoTime() - stepStart, (int) (stats.generated - before));
+    }
+
+    /** The exit a Mirror plan chose (the configured one when it names none). */
+    private ExitOption exit(Plan plan) {
+        for (ExitOption x : exits) if (x.layer() == plan.exitLayer()) return x;
+        return exits.get(0);
     }
 
     /** Draft passes a branch's rollout of a full window takes (fewer with speculative-streaming heads). */
@@ -180,7 +189,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     }
 
     /** The Mirror step on the split placement with {@code branches} rollouts (the most likely to be used). */
-    private int mirrorStep(int[] draft, int m, int branches, double[] accept) {
+    private int mirrorStep(int[] draft, int m, int branches, double[] accept, ExitOption exit) {
+        int exitLayer = exit.layer();
         int len = sequenceLength;
         float[][] draftProbs = windowProbs;
         target.runOn(placement.target(Placement.SPLIT));
@@ -205,12 +215,12 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         try {
             // 2. Target prefix and the early-exit signal.
             long p0 = System.nanoTime();
-            earlyExit(m);
+            earlyExit(m, exitLayer);
             List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft, 0);
-            List<Candidate> chosen = mostLikely(signal, accept, m, branches);
+            List<Candidate> chosen = mostLikely(signal, accept, m, branches, exit);
             long prefixNanos = System.nanoTime() - p0;
             stats.targetPrefixNanos += prefixNanos;
-            costs.observe(Placement.SPLIT, Pass.TARGET_PREFIX, m + 1, prefixNanos);
+            observe(exit, Pass.TARGET_PREFIX, m + 1, prefixNanos);
 
             // 3. Parallel region: rollouts on the draft pipeline, the target suffix here.
             BranchRollouts r = new BranchRollouts(chosen, len, options.gamma());
@@ -221,11 +231,11 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             s1 = System.nanoTime();
             stats.targetSuffixNanos += s1 - s0;
             stats.targetPasses++;
-            costs.observe(Placement.SPLIT, Pass.TARGET_SUFFIX, m + 1, s1 - s0);
+            observe(exit, Pass.TARGET_SUFFIX, m + 1, s1 - s0);
 
             // 4. Verify, and narrow the rollouts to the one branch that can still be used.
             tau = verifyAndCommit(draft, m, target.logits(), draftProbs);
-            if (!finished()) planner.acceptance().observeCorrection(rank(signal, tau, lastToken()));
+            if (!finished()) exit.ranks().observeCorrection(rank(signal, tau, lastToken()));
             branch = finished() ? -1 : rollouts.indexOf(tau, lastToken());
             if (branch >= 0) rollouts.keepOnly(branch);
             else rollouts.abandon();
@@ -274,7 +284,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
      * The {@code b} candidates most likely to be the next window's root: P(τ = r) (from the window's calibrated
      * acceptance) times P(the correction is the candidate's rank at its depth).
      */
-    private List<Candidate> mostLikely(List<Candidate> signal, double[] accept, int m, int b) {
+    private List<Candidate> mostLikely(List<Candidate> signal, double[] accept, int m, int b, ExitOption exit) {
         if (b >= signal.size()) return signal;
         double[] tau = new double[m + 1];
         double reach = 1;
@@ -284,8 +294,14 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         }
         List<Candidate> sorted = new ArrayList<>(signal);
         sorted.sort(Comparator.comparingDouble((Candidate c) ->
-                -tau[c.depth()] * planner.acceptance().rankHit(rank(signal, c.depth(), c.token()))));
+                -tau[c.depth()] * exit.ranks().rankHit(rank(signal, c.depth(), c.token()))));
         return new ArrayList<>(sorted.subList(0, b));
+    }
+
+    /** A split-placement target cost: in the exit's own table (for planning) and the engine's (the run's mix). */
+    private void observe(ExitOption exit, Pass pass, int rows, long nanos) {
+        costs.observe(Placement.SPLIT, pass, rows, nanos);
+        if (exit.own() != null) exit.own().observe(Placement.SPLIT, pass, rows, nanos);
     }
 
     /** Rank of {@code token} among the depth's candidates by early-exit probability (0 = most likely), or -1. */
@@ -300,9 +316,12 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         return rank;
     }
 
-    /** Early-exit logits of the window: layer ℓₑ through the final norm and classifier, or through the exit head. */
-    private void earlyExit(int m) {
-        if (exitHead == null) {
+    /**
+     * Early-exit logits of the window: layer ℓₑ through the final norm and classifier, or through the exit head
+     * when it was fitted for this layer.
+     */
+    private void earlyExit(int m, int exitLayer) {
+        if (exitHead == null || exitLayer != this.exitLayer) {
             target.forwardPrefix(windowTokens, 0, m + 1, exitLayer, earlyLogits);
         } else {
             // Calibrated early exit: map layer ℓₑ's state toward the final one, then the target's norm + classifier.

@@ -1,6 +1,7 @@
 package org.mirrorsd.decoding.planning;
 
 import java.util.Arrays;
+import java.util.List;
 import org.mirrorsd.decoding.planning.CostSource.Pass;
 
 /**
@@ -109,35 +110,52 @@ public final class StepPlanner {
      * @param rounds     draft passes a rollout of a full window takes (γ, or fewer with speculative streaming)
      */
     public Plan planMirror(int m, double[] accept, int kappa, int branchCap, int rounds) {
-        double[] hit = candidateHits(m, accept, kappa);
-        int cap = Math.min(branchCap, hit.length);
+        return planMirror(m, accept, kappa, branchCap, rounds, List.of(new ExitOption(-1, costs, acceptance, null)));
+    }
+
+    /**
+     * The same over several early-exit layers, each with its own costs and candidate ranks: the best
+     * (exit, branch count), or SD. An exit never measured is tried once.
+     */
+    public Plan planMirror(int m, double[] accept, int kappa, int branchCap, int rounds, List<ExitOption> exits) {
         long n;
         synchronized (this) {
             n = plans++;
         }
-        if (mode == PlanMode.FIXED) return new Plan(Plan.Kind.MIRROR, cap, prefixSum(hit, cap), Double.NaN, Double.NaN, false);
+        if (mode == PlanMode.FIXED) {
+            ExitOption x = exits.get(0);
+            double[] hit = candidateHits(m, accept, kappa, x.ranks());
+            int cap = Math.min(branchCap, hit.length);
+            return new Plan(Plan.Kind.MIRROR, cap, x.layer(), prefixSum(hit, cap), Double.NaN, Double.NaN, false);
+        }
         double fresh = freshNanos(rounds);
         double sd = fresh + costs.nanos(Placement.SERIAL, Pass.TARGET_FULL, m + 1);
-        if (!Double.isFinite(sd)) return new Plan(Plan.Kind.SD, 0, 0, sd, Double.NaN, true);
+        if (!Double.isFinite(sd)) return new Plan(Plan.Kind.SD, 0, -1, 0, sd, Double.NaN, true);
         int bestB = 0;
+        ExitOption bestExit = exits.get(0);
         double bestMirror = Double.POSITIVE_INFINITY;
-        for (int b : branchCounts(cap)) {
-            double t = mirrorNanos(m, b, prefixSum(hit, b), fresh, rounds);
-            if (!Double.isFinite(t)) {
-                int probe = Math.min(cap, 4);
-                return new Plan(Plan.Kind.MIRROR, probe, prefixSum(hit, probe), sd, t, true);
-            }
-            if (t <= bestMirror) { // ties to more branches: what is free should be used
-                bestMirror = t;
-                bestB = b;
+        for (ExitOption x : exits) {
+            double[] hit = candidateHits(m, accept, kappa, x.ranks());
+            int cap = Math.min(branchCap, hit.length);
+            for (int b : branchCounts(cap)) {
+                double t = mirrorNanos(x.costs(), m, b, prefixSum(hit, b), fresh, rounds);
+                if (!Double.isFinite(t)) {
+                    int probe = Math.min(cap, 4);
+                    return new Plan(Plan.Kind.MIRROR, probe, x.layer(), prefixSum(hit, probe), sd, t, true);
+                }
+                if (t <= bestMirror) { // ties to more branches: what is free should be used
+                    bestMirror = t;
+                    bestB = b;
+                    bestExit = x;
+                }
             }
         }
         boolean explore = n % EXPLORE_EVERY == EXPLORE_EVERY - 1;
         boolean mirror = bestB > 0 && bestMirror < sd;
         if (explore && bestB > 0) mirror = !mirror;
-        return mirror
-                ? new Plan(Plan.Kind.MIRROR, bestB, prefixSum(hit, bestB), sd, bestMirror, explore)
-                : new Plan(Plan.Kind.SD, 0, 0, sd, bestMirror, explore);
+        if (!mirror) return new Plan(Plan.Kind.SD, 0, -1, 0, sd, bestMirror, explore);
+        double h = prefixSum(candidateHits(m, accept, kappa, bestExit.ranks()), bestB);
+        return new Plan(Plan.Kind.MIRROR, bestB, bestExit.layer(), h, sd, bestMirror, explore);
     }
 
     /** Branch counts worth comparing: every count up to 4, then steps of a quarter, and the cap itself. */
@@ -150,7 +168,7 @@ public final class StepPlanner {
     }
 
     /** Predicted Mirror step with {@code b} branches hitting with probability {@code h}. */
-    double mirrorNanos(int m, int b, double h, double fresh, int rounds) {
+    static double mirrorNanos(CostSource costs, int m, int b, double h, double fresh, int rounds) {
         double prefix = costs.nanos(Placement.SPLIT, Pass.TARGET_PREFIX, m + 1);
         double suffix = costs.nanos(Placement.SPLIT, Pass.TARGET_SUFFIX, m + 1);
         double catchUp = costs.nanos(Placement.SPLIT, Pass.DRAFT, 1);
@@ -179,12 +197,16 @@ public final class StepPlanner {
      * τ = r needs the first r drafts accepted and, below the window's end, the next one rejected.
      */
     double[] candidateHits(int m, double[] accept, int kappa) {
+        return candidateHits(m, accept, kappa, acceptance);
+    }
+
+    static double[] candidateHits(int m, double[] accept, int kappa, AcceptanceModel ranks) {
         double[] out = new double[(m + 1) * kappa];
         double reach = 1;
         int i = 0;
         for (int r = 0; r <= m; r++) {
             double tau = r < m ? reach * (1 - accept[r]) : reach;
-            for (int k = 0; k < kappa; k++) out[i++] = tau * acceptance.rankHit(k);
+            for (int k = 0; k < kappa; k++) out[i++] = tau * ranks.rankHit(k);
             if (r < m) reach *= accept[r];
         }
         Arrays.sort(out);
