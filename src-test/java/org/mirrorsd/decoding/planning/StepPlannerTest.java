@@ -115,14 +115,23 @@ class StepPlannerTest {
     }
 
     @Test
-    void measuredCostsInterpolateAndErOnTheSideOfCost() {
+    void measuredCostsFitALineAndErOnTheSideOfCost() {
         MeasuredCosts c = new MeasuredCosts();
         assertTrue(Double.isNaN(c.nanos(Placement.SPLIT, Pass.DRAFT, 4)));
         c.observe(Placement.SPLIT, Pass.DRAFT, 2, 200);
+        assertEquals(200, c.nanos(Placement.SPLIT, Pass.DRAFT, 1), 1e-9, "fewer rows: no cheaper");
+        assertEquals(400, c.nanos(Placement.SPLIT, Pass.DRAFT, 4), 1e-9, "more rows: proportionally dearer");
         c.observe(Placement.SPLIT, Pass.DRAFT, 6, 600);
         assertEquals(400, c.nanos(Placement.SPLIT, Pass.DRAFT, 4), 1e-9);
-        assertEquals(200, c.nanos(Placement.SPLIT, Pass.DRAFT, 1), 1e-9);
         assertEquals(1200, c.nanos(Placement.SPLIT, Pass.DRAFT, 12), 1e-9);
+    }
+
+    @Test
+    void aDescheduledSampleDoesNotMoveTheCost() {
+        MeasuredCosts c = new MeasuredCosts();
+        for (int i = 0; i < 12; i++) c.observe(Placement.SERIAL, Pass.TARGET_FULL, 1, 1_000);
+        for (int i = 0; i < 3; i++) c.observe(Placement.SERIAL, Pass.TARGET_FULL, 1, 100_000);
+        assertEquals(1_000, c.nanos(Placement.SERIAL, Pass.TARGET_FULL, 1), 1e-9);
     }
 
     @Test

@@ -25,12 +25,26 @@ final class LatencyLaw {
     static void print(Map<String, DecodingEngine> engines, Map<String, DecodingStats> totals, Map<String, Long> tokens,
                       Map<String, Long> nanos) {
         StepPlanner costsFrom = null;
+        for (Map.Entry<String, DecodingEngine> e : engines.entrySet()) {
+            if (e.getValue() instanceof SpeculativeEngine s && e.getKey().equals("sd")) costsFrom = s.planner();
+        }
         for (DecodingEngine e : engines.values()) {
-            if (e instanceof SpeculativeEngine s && s.method().equals("sd")) costsFrom = s.planner();
             if (e instanceof MirrorEngine m && costsFrom == null) costsFrom = m.planner();
         }
         if (costsFrom == null) return;
-        CostSource c = costsFrom.costs();
+        CostSource c = means(costsFrom.costs());
+        for (Map.Entry<String, DecodingEngine> e : engines.entrySet()) {
+            StepPlanner p = e.getValue() instanceof MirrorEngine m ? m.planner()
+                    : e.getValue() instanceof SpeculativeEngine s ? s.planner() : null;
+            DecodingStats st = totals.get(e.getKey());
+            if (p == null || !(p.costs() instanceof org.mirrorsd.decoding.planning.MeasuredCosts mc)) continue;
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%s: costs measured (%s plan%s)%n%s", e.getKey(), p.mode().key(),
+                    st.plannedSdSteps + st.plannedMirrorSteps == 0 ? "" : String.format(Locale.ROOT,
+                            "; %d sd steps, %d mirror steps, %.1f branches each", st.plannedSdSteps,
+                            st.plannedMirrorSteps, st.plannedMirrorSteps == 0 ? 0.0
+                                    : (double) st.plannedBranches / st.plannedMirrorSteps), mc.describe());
+        }
         System.out.println();
         System.out.println("latency law (costs measured by the planners in this run; ms per target step):");
         System.out.println("| method | measured ms/step | predicted ms/step | error |");
@@ -46,8 +60,8 @@ final class LatencyLaw {
         DecodingStats sd = null;
         MirrorEngine mirror = null;
         for (Map.Entry<String, DecodingEngine> e : engines.entrySet()) {
-            if (e.getValue() instanceof SpeculativeEngine s && s.method().equals("sd")) sd = totals.get(e.getKey());
-            if (e.getValue() instanceof MirrorEngine m && mirror == null) mirror = m;
+            if (e.getKey().equals("sd")) sd = totals.get(e.getKey());
+            if (e.getKey().equals("mirror")) mirror = (MirrorEngine) e.getValue();
         }
         if (sd == null || mirror == null) return;
         double a = Math.min(0.999, sd.acceptanceRate());
@@ -58,7 +72,7 @@ final class LatencyLaw {
         System.out.println("| R | ar tok/s | sd tok/s | mirror tok/s | mirror plan | mirror ÷ sd |");
         System.out.println("|---|---|---|---|---|---|");
         for (double r : new double[] {1, 10, 20, 50}) {
-            CostSource scaled = projected(mirror.planner().costs(), r);
+            CostSource scaled = projected(means(mirror.planner().costs()), r);
             StepPlanner p = new StepPlanner(PlanMode.AUTO, scaled, mirror.planner().acceptance(), gamma);
             double[] accept = new double[gamma];
             java.util.Arrays.fill(accept, a);
@@ -98,7 +112,7 @@ final class LatencyLaw {
             return d + c.nanos(Placement.SERIAL, Pass.TARGET_FULL, rows);
         }
         if (e instanceof MirrorEngine m) {
-            CostSource mc = m.planner().costs();
+            CostSource mc = means(m.planner().costs());
             double sdSteps = s.plannedSdSteps, mirrorSteps = s.plannedMirrorSteps;
             double total = sdSteps + mirrorSteps;
             if (total == 0) return Double.NaN;
@@ -115,6 +129,11 @@ final class LatencyLaw {
             return (sdSteps * sdStep + (mirrorSteps == 0 ? 0 : mirrorSteps * mirrorStep)) / total;
         }
         return Double.NaN;
+    }
+
+    /** Mean costs (outliers included), as wall time sees them. */
+    private static CostSource means(CostSource c) {
+        return c instanceof org.mirrorsd.decoding.planning.MeasuredCosts mc ? mc.means() : c;
     }
 
     /** Target passes R times faster, the draft as measured, and no contention: split costs are the serial ones. */
