@@ -154,7 +154,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         stats.plan(plan);
         int tau = plan.kind() == Plan.Kind.SD ? serialStep(draft, m) : mirrorStep(draft, m, plan.branches(), accept, exit(plan));
         planner.acceptance().observeVerification(confidence, m, tau);
-        planner.observeStep(System.nanoTime() - stepStart, (int) (stats.generated - before));
+        planner.observeStep(plan.kind(), System.nanoTime() - stepStart, (int) (stats.generated - before));
     }
 
     /** The exit a Mirror plan chose (the configured one when it names none). */

@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * Costs measured online, per engine: for each (placement, pass) the recent samples by row count. On a machine
  * shared with other work single samples can be ten times the usual (a descheduled thread, a GC), so each row
- * count keeps the median of its last {@value #WINDOW} samples, and a pass's cost is the least-squares line
- * a + b·rows through those medians (passes over more rows read the same weights: cost grows about linearly).
+ * count keeps the median of its last {@value #WINDOW} samples, and a pass's cost is a line a + b·rows through
+ * those medians (passes over more rows read the same weights: cost grows about linearly), fitted by Theil-Sen
+ * (the median of the pairwise slopes), so one row count measured in a bad moment cannot tilt it.
  * With a single row count measured, fewer rows cost the same and more rows proportionally more, which errs on
  * the side of cost, so the planner only grows a batch it has seen pay. Thread-safe: sessions of one engine
  * observe and plan concurrently.
@@ -53,19 +54,19 @@ public final class MeasuredCosts implements CostSource {
     }
 
     /**
-     * The same costs from the means of the recent samples instead of their medians: what a run takes on average,
-     * outliers included (for checking the latency law against measured wall time; plans use the medians).
+     * The same costs from the means of every sample so far instead of the recent medians: what a whole run took on
+     * average, outliers included (for checking the latency law against a run's wall time; plans use the medians).
      */
     public CostSource means() {
         return (placement, pass, rows) -> {
             Table t = tables.get(placement).get(pass);
             synchronized (t) {
-                return t.estimate(Math.max(1, Math.min(rows, MAX_ROWS)), t.mean);
+                return t.estimate(Math.max(1, Math.min(rows, MAX_ROWS)), t.lifetime);
             }
         };
     }
 
-    /** The measured costs, "placement pass: rows=median/mean ms ..." per line, for reports. */
+    /** The measured costs, "placement pass: rows=recent median/run mean ms ..." per line, for reports. */
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (Placement p : Placement.values()) {
@@ -76,7 +77,7 @@ public final class MeasuredCosts implements CostSource {
                     out.append(p.key()).append(' ').append(pass.name().toLowerCase(java.util.Locale.ROOT)).append(':');
                     for (int r = 1; r <= MAX_ROWS; r++) {
                         if (t.count[r] > 0) {
-                            out.append(String.format(java.util.Locale.ROOT, " %d=%.2f/%.2f", r, t.median[r] / 1e6, t.mean[r] / 1e6));
+                            out.append(String.format(java.util.Locale.ROOT, " %d=%.2f/%.2f", r, t.median[r] / 1e6, t.lifetime[r] / 1e6));
                         }
                     }
                     out.append(" ms\n");
@@ -91,6 +92,8 @@ public final class MeasuredCosts implements CostSource {
         final int[] count = new int[MAX_ROWS + 1];
         final double[] median = new double[MAX_ROWS + 1];
         final double[] mean = new double[MAX_ROWS + 1];
+        final double[] lifetimeSum = new double[MAX_ROWS + 1];
+        final double[] lifetime = new double[MAX_ROWS + 1];
         long total;
         int lowest = Integer.MAX_VALUE;
         int highest;
@@ -105,28 +108,33 @@ public final class MeasuredCosts implements CostSource {
             int k = recent.length;
             median[rows] = k % 2 == 1 ? recent[k / 2] : (recent[k / 2 - 1] + recent[k / 2]) / 2.0;
             mean[rows] = Arrays.stream(recent).average().orElse(0);
+            lifetimeSum[rows] += nanos;
+            lifetime[rows] = lifetimeSum[rows] / count[rows];
             lowest = Math.min(lowest, rows);
             highest = Math.max(highest, rows);
         }
 
-        /** The least-squares line through {@code y} over the row counts measured: {a, b}, or NaNs with fewer than two. */
+        /** The Theil-Sen line through {@code y} over the row counts measured: {a, b}, or NaNs with fewer than two. */
         private double[] fit(double[] y) {
-            double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-            int buckets = 0;
-            for (int r = lowest; r <= highest; r++) {
-                if (count[r] == 0) continue;
-                double w = Math.min(count[r], WINDOW);
-                sw += w;
-                sx += w * r;
-                sy += w * y[r];
-                sxx += w * r * r;
-                sxy += w * r * y[r];
-                buckets++;
+            int[] xs = new int[highest - lowest + 1];
+            int n = 0;
+            for (int r = lowest; r <= highest; r++) if (count[r] > 0) xs[n++] = r;
+            if (n < 2) return new double[] {Double.NaN, Double.NaN};
+            double[] slopes = new double[n * (n - 1) / 2];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) slopes[k++] = (y[xs[j]] - y[xs[i]]) / (xs[j] - xs[i]);
             }
-            double den = sw * sxx - sx * sx;
-            if (buckets < 2 || den <= 0) return new double[] {Double.NaN, Double.NaN};
-            double b = Math.max(0, (sw * sxy - sx * sy) / den); // more rows never cost less: noise, not physics
-            return new double[] {(sy - b * sx) / sw, b};
+            double b = Math.max(0, median(slopes, k)); // more rows never cost less: noise, not physics
+            double[] intercepts = new double[n];
+            for (int i = 0; i < n; i++) intercepts[i] = y[xs[i]] - b * xs[i];
+            return new double[] {median(intercepts, n), b};
+        }
+
+        private static double median(double[] v, int n) {
+            double[] c = Arrays.copyOf(v, n);
+            Arrays.sort(c);
+            return n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
         }
 
         double estimate(int rows, double[] y) {

@@ -18,7 +18,8 @@ import org.mirrorsd.decoding.planning.CostSource.Pass;
  * When nothing can be hidden the SD step wins and no branch is launched.</li>
  * </ul>
  * An option whose costs were never measured is tried once, and the runner-up is re-measured every
- * {@value #EXPLORE_EVERY} steps so the plan follows load. The plan only schedules: every plan commits the
+ * {@value #EXPLORE_EVERY} steps so the plan follows load. When Mirror steps have lately committed tokens more
+ * slowly than SD steps, as they really ran, SD is chosen whatever the prediction. The plan only schedules: every plan commits the
  * target's own tokens. One planner per engine; thread-safe.
  */
 public final class StepPlanner {
@@ -32,6 +33,12 @@ public final class StepPlanner {
     private double nanosPerToken = Double.NaN;
     private double freshLength = Double.NaN;
     private long plans;
+    private long windows;
+    /** ns per committed token of the latest SD and Mirror steps (rings), and how many of each were seen. */
+    private final double[] recentSd = new double[9];
+    private final double[] recentMirror = new double[9];
+    private long sdSteps;
+    private long mirrorSteps;
 
     /** @param gammaCap most draft tokens per window (the configured γ) */
     public StepPlanner(PlanMode mode, CostSource costs, AcceptanceModel acceptance, int gammaCap) {
@@ -65,13 +72,28 @@ public final class StepPlanner {
         return pAll * acceptance.meanAcceptance() * value > cost;
     }
 
-    /** {@link #draftMore} as a model draft's stopping rule, with P(all accepted) from the calibrated confidences. */
+    /**
+     * {@link #draftMore} as a model draft's stopping rule, with P(all accepted) from the calibrated confidences;
+     * one window in {@value #EXPLORE_EVERY} goes to the cap, so the costs and acceptance of long windows stay
+     * measured (a rule that never drafts long would never learn that it should). One per session.
+     */
     public DraftLength draftLength(Placement placement) {
         if (mode == PlanMode.FIXED) return DraftLength.FULL;
-        return (made, confidence) -> {
-            double pAll = 1;
-            for (int i = 0; i < made; i++) pAll *= acceptance.accept(confidence[i]);
-            return draftMore(made, pAll, placement);
+        return new DraftLength() {
+            private boolean full;
+
+            @Override
+            public boolean more(int made, float[] confidence) {
+                if (made <= 1) {
+                    synchronized (StepPlanner.this) {
+                        full = windows++ % EXPLORE_EVERY == EXPLORE_EVERY - 1;
+                    }
+                }
+                if (full) return made < gammaCap;
+                double pAll = 1;
+                for (int i = 0; i < made; i++) pAll *= acceptance.accept(confidence[i]);
+                return draftMore(made, pAll, placement);
+            }
         };
     }
 
@@ -151,7 +173,7 @@ public final class StepPlanner {
             }
         }
         boolean explore = n % EXPLORE_EVERY == EXPLORE_EVERY - 1;
-        boolean mirror = bestB > 0 && bestMirror < sd;
+        boolean mirror = bestB > 0 && bestMirror < sd && !mirrorLosesInPractice();
         if (explore && bestB > 0) mirror = !mirror;
         if (!mirror) return new Plan(Plan.Kind.SD, 0, -1, 0, sd, bestMirror, explore);
         double h = prefixSum(candidateHits(m, accept, kappa, bestExit.ranks()), bestB);
@@ -225,10 +247,34 @@ public final class StepPlanner {
     }
 
     /** A finished step: what a committed token costs now (the value of accepting one more). */
-    public synchronized void observeStep(long nanos, int tokens) {
+    public void observeStep(long nanos, int tokens) {
+        observeStep(Plan.Kind.SD, nanos, tokens);
+    }
+
+    /** A finished step of {@code kind}: also what a token cost by that kind of step, recently. */
+    public synchronized void observeStep(Plan.Kind kind, long nanos, int tokens) {
         if (tokens <= 0 || nanos <= 0) return;
         double v = nanos / (double) tokens;
         nanosPerToken = Double.isFinite(nanosPerToken) ? nanosPerToken + ALPHA * (v - nanosPerToken) : v;
+        double[] recent = kind == Plan.Kind.SD ? recentSd : recentMirror;
+        long n = kind == Plan.Kind.SD ? sdSteps++ : mirrorSteps++;
+        recent[(int) (n % recent.length)] = v;
+    }
+
+    /**
+     * Whether Mirror steps, as they really ran lately, committed tokens more slowly than SD steps: the model's
+     * prediction is then overruled (costs measured on a shared machine can mislead it for a while).
+     */
+    private synchronized boolean mirrorLosesInPractice() {
+        int k = recentSd.length;
+        if (sdSteps < k || mirrorSteps < k) return false;
+        return median(recentMirror) > median(recentSd);
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
     }
 
     /** A fresh window's length (the draft-length rule's choice), for predicting the next one. */

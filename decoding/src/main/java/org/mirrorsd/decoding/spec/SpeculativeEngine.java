@@ -72,9 +72,13 @@ public final class SpeculativeEngine implements DecodingEngine {
                 : CorePlacement.asGiven(target, draft);
         LayerExecutor drafting = placement.draft(Placement.SERIAL);
         // One DraftModel (batch buffers) per session: sessions may run concurrently.
-        return new SpeculativeEngine("sd", target, options,
-                s -> new DraftModelProposer(new DraftModel(drafting, lookahead), s.sampling(), s.noise(),
-                        s.engine().planner.draftLength(Placement.SERIAL)), prefixes, placement);
+        return new SpeculativeEngine("sd", target, options, s -> {
+            // Caches come from the given executor (it counts them), the passes run on the placement's.
+            DraftModel model = new DraftModel(draft, lookahead);
+            Proposer p = new DraftModelProposer(model, s.sampling(), s.noise(), s.engine().planner.draftLength(Placement.SERIAL));
+            model.runOn(drafting);
+            return p;
+        }, prefixes, placement);
     }
 
     public static SpeculativeEngine withNgrams(LayerExecutor target, SpecOptions options) {
