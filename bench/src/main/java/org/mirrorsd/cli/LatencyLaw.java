@@ -46,13 +46,17 @@ final class LatencyLaw {
                                     : (double) st.plannedBranches / st.plannedMirrorSteps), mc.describe());
         }
         System.out.println();
-        System.out.println("latency law (costs measured by the planners in this run; ms per target step):");
+        System.out.println("latency law (each method's own pass costs, run means, through the law; ms per target step;");
+        System.out.println("what the law leaves out, sampling, verification, planning and scheduling, shows as error):");
         System.out.println("| method | measured ms/step | predicted ms/step | error |");
         System.out.println("|---|---|---|---|");
         for (Map.Entry<String, DecodingEngine> e : engines.entrySet()) {
             DecodingStats s = totals.get(e.getKey());
             double measured = stepNanos(s);
             double predicted = predict(e.getValue(), s, c);
+            if (e.getKey().equals("ar") && costsFrom.costs() instanceof org.mirrorsd.decoding.planning.MeasuredCosts mc) {
+                predicted = mc.means().nanos(Placement.SERIAL, Pass.TARGET_FULL, 1);
+            }
             if (!Double.isFinite(predicted) || !Double.isFinite(measured)) continue;
             System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %+.0f%% |%n", e.getKey(), measured / 1e6,
                     predicted / 1e6, 100 * (predicted - measured) / measured);
@@ -100,35 +104,39 @@ final class LatencyLaw {
         return s.requests;
     }
 
+    /**
+     * A method's mean step from its own run-mean pass costs through the law: SD = window x T_draft + T_target;
+     * Mirror = its mix of SD steps and T_prefix + max(T_suffix, T_catch-up + rounds x T_rollout(B)) +
+     * (1 - hit) T_fresh. AR takes the SD engine's single-row pass cost.
+     */
     private static double predict(DecodingEngine e, DecodingStats s, CostSource c) {
         long steps = s.targetPasses - prefills(s);
         if (steps <= 0) return Double.NaN;
         double window = (double) s.drafted / steps;
-        double draft1 = c.nanos(Placement.SERIAL, Pass.DRAFT, 1);
-        int rows = (int) Math.round(window) + 1;
         if (e.method().equals("ar")) return c.nanos(Placement.SERIAL, Pass.TARGET_FULL, 1);
+        StepPlanner planner = e instanceof MirrorEngine m ? m.planner() : e instanceof SpeculativeEngine sp ? sp.planner() : null;
+        if (planner == null || !(planner.costs() instanceof org.mirrorsd.decoding.planning.MeasuredCosts mc)) return Double.NaN;
+        double full = mc.runMean(Placement.SERIAL, Pass.TARGET_FULL);
+        double draft1 = mc.runMean(Placement.SERIAL, Pass.DRAFT);
         if (e instanceof SpeculativeEngine) {
-            double d = e.method().equals("sd") ? window * draft1 : 0;
-            return d + c.nanos(Placement.SERIAL, Pass.TARGET_FULL, rows);
+            return (e.method().equals("sd") ? window * draft1 : 0) + full;
         }
-        if (e instanceof MirrorEngine m) {
-            CostSource mc = means(m.planner().costs());
-            double sdSteps = s.plannedSdSteps, mirrorSteps = s.plannedMirrorSteps;
-            double total = sdSteps + mirrorSteps;
-            if (total == 0) return Double.NaN;
-            double fresh = window * mc.nanos(Placement.SERIAL, Pass.DRAFT, 1);
-            double sdStep = fresh + mc.nanos(Placement.SERIAL, Pass.TARGET_FULL, rows);
-            double b = mirrorSteps == 0 ? 0 : s.plannedBranches / mirrorSteps;
+        MirrorEngine m = (MirrorEngine) e;
+        double sdSteps = s.plannedSdSteps, mirrorSteps = s.plannedMirrorSteps;
+        double total = sdSteps + mirrorSteps;
+        if (total == 0) return Double.NaN;
+        double fresh = window * draft1;
+        double sdStep = fresh + (Double.isFinite(full) ? full : 0);
+        double mirrorStep = 0;
+        if (mirrorSteps > 0) {
+            int b = Math.max(1, (int) Math.round(s.plannedBranches / mirrorSteps));
             double hit = s.branchLookups == 0 ? 0 : (double) s.branchHits / s.branchLookups;
-            int rounds = m.options().gamma();
-            double mirrorStep = mc.nanos(Placement.SPLIT, Pass.TARGET_PREFIX, rows)
-                    + Math.max(mc.nanos(Placement.SPLIT, Pass.TARGET_SUFFIX, rows),
-                    mc.nanos(Placement.SPLIT, Pass.DRAFT, 1) + rounds * mc.nanos(Placement.SPLIT, Pass.DRAFT,
-                            Math.max(1, (int) Math.round(b))))
-                    + (1 - hit) * fresh;
-            return (sdSteps * sdStep + (mirrorSteps == 0 ? 0 : mirrorSteps * mirrorStep)) / total;
+            double rollouts = mc.means().nanos(Placement.SPLIT, Pass.DRAFT, 1)
+                    + m.options().gamma() * mc.means().nanos(Placement.SPLIT, Pass.DRAFT, b);
+            mirrorStep = mc.runMean(Placement.SPLIT, Pass.TARGET_PREFIX)
+                    + Math.max(mc.runMean(Placement.SPLIT, Pass.TARGET_SUFFIX), rollouts) + (1 - hit) * fresh;
         }
-        return Double.NaN;
+        return (sdSteps * sdStep + mirrorSteps * mirrorStep) / total;
     }
 
     /** Mean costs (outliers included), as wall time sees them. */

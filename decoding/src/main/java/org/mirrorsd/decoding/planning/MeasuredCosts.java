@@ -37,6 +37,16 @@ public final class MeasuredCosts implements CostSource {
         }
     }
 
+    /** Mean of every sample of (placement, pass) whatever its row count: the average pass as a run saw it; NaN if none. */
+    public double runMean(Placement placement, Pass pass) {
+        Table t = tables.get(placement).get(pass);
+        synchronized (t) {
+            double sum = 0;
+            for (double v : t.lifetimeSum) sum += v;
+            return t.total == 0 ? Double.NaN : sum / t.total;
+        }
+    }
+
     /** How many observations back (placement, pass) at any row count. */
     public long samples(Placement placement, Pass pass) {
         Table t = tables.get(placement).get(pass);
