@@ -58,6 +58,10 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
     private final DraftLength draftLength;
     private final int branchCap;
     private final List<ExitOption> exits;
+    /** The previous planned step, recorded once the next one knows whether it left a fresh draft to make. */
+    private Plan.Kind lastKind;
+    private long lastNanos;
+    private int lastTokens;
     private final float[] earlyLogits;
     private final int[] windowTokens;
     private KvCache draftCache;
@@ -137,7 +141,16 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             plainStep();
             return;
         }
-        if (window.length == 0) freshWindow(len, n);
+        long freshNanos = 0;
+        if (window.length == 0) {
+            long f0 = System.nanoTime();
+            freshWindow(len, n);
+            freshNanos = System.nanoTime() - f0;
+        }
+        // The fresh window a step needs is the price of the step before it (a Mirror miss, or any SD step): the
+        // realised cost of each kind of step includes the draft it left to do.
+        if (lastKind != null) planner.observeStep(lastKind, lastNanos + freshNanos, lastTokens);
+        lastKind = null;
         int m = Math.min(n, window.length);
         if (m == 0) {
             plainStep();
@@ -154,7 +167,9 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         stats.plan(plan);
         int tau = plan.kind() == Plan.Kind.SD ? serialStep(draft, m) : mirrorStep(draft, m, plan.branches(), accept, exit(plan));
         planner.acceptance().observeVerification(confidence, m, tau);
-        planner.observeStep(plan.kind(), System.nanoTime() - stepStart, (int) (stats.generated - before));
+        lastKind = plan.kind();
+        lastNanos = System.nanoTime() - stepStart - freshNanos;
+        lastTokens = (int) (stats.generated - before);
     }
 
     /** The exit a Mirror plan chose (the configured one when it names none). */

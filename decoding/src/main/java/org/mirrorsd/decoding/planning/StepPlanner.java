@@ -19,11 +19,17 @@ import org.mirrorsd.decoding.planning.CostSource.Pass;
  * </ul>
  * An option whose costs were never measured is tried once, and the runner-up is re-measured every
  * {@value #EXPLORE_EVERY} steps so the plan follows load. When Mirror steps have lately committed tokens more
- * slowly than SD steps, as they really ran, SD is chosen whatever the prediction. The plan only schedules: every plan commits the
+ * slowly than SD steps, as they really ran, SD is chosen whatever the prediction; and Mirror must be predicted
+ * at least {@code 1 - MARGIN} faster to be chosen at all. The plan only schedules: every plan commits the
  * target's own tokens. One planner per engine; thread-safe.
  */
 public final class StepPlanner {
     static final int EXPLORE_EVERY = 32;
+    /**
+     * A Mirror step must be predicted this much faster than the SD step: costs measured beside other work are
+     * noisy, a wrong Mirror step costs more than a wrong SD step saves, and "never slower than SD" is the promise.
+     */
+    static final double MARGIN = 0.9;
     private static final double ALPHA = 0.1;
 
     private final PlanMode mode;
@@ -173,7 +179,7 @@ public final class StepPlanner {
             }
         }
         boolean explore = n % EXPLORE_EVERY == EXPLORE_EVERY - 1;
-        boolean mirror = bestB > 0 && bestMirror < sd && !mirrorLosesInPractice();
+        boolean mirror = bestB > 0 && bestMirror < MARGIN * sd && !mirrorLosesInPractice();
         if (explore && bestB > 0) mirror = !mirror;
         if (!mirror) return new Plan(Plan.Kind.SD, 0, -1, 0, sd, bestMirror, explore);
         double h = prefixSum(candidateHits(m, accept, kappa, bestExit.ranks()), bestB);
