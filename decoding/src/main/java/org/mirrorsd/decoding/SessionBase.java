@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.mirrorsd.decoding.sampling.KeyedNoise;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
 
@@ -21,6 +22,9 @@ public abstract class SessionBase implements DecodingSession {
     protected final KeyedNoise noise;
     protected final DecodingStats stats = new DecodingStats();
     protected final int vocab;
+    /** The request's grammar / logit bias; {@link #constraintState} is its state after the committed tokens. */
+    protected final LogitProcessor processor;
+    protected int constraintState;
     private final int[] counts;
     private final boolean[] seen;
     private final float[] scratchLogits;
@@ -43,6 +47,8 @@ public abstract class SessionBase implements DecodingSession {
         this.random = new SplittableRandom(sampling.seed());
         this.noise = new KeyedNoise(sampling.seed());
         this.vocab = vocab;
+        this.processor = request.logitProcessor();
+        this.constraintState = processor.initialState();
         this.counts = new int[vocab];
         this.seen = new boolean[vocab];
         this.scratchLogits = new float[vocab];
@@ -103,8 +109,8 @@ public abstract class SessionBase implements DecodingSession {
     }
 
     /**
-     * The request's distribution at one position: penalties applied to a copy of the logits, then
-     * temperature/top-k/top-p/min-p. {@code probs} receives it (one-hot for greedy).
+     * The request's distribution at the next position: penalties and the logit processor (in the committed
+     * state) applied to a copy of the logits, then temperature/top-k/top-p/min-p. {@code probs} receives it (one-hot for greedy).
      */
     protected void distribution(float[] logits, int off, float[] probs) {
         float[] l = penalised(logits, off);
@@ -125,9 +131,10 @@ public abstract class SessionBase implements DecodingSession {
     }
 
     private float[] penalised(float[] logits, int off) {
-        if (!sampling.hasPenalties()) return logits;
+        if (!sampling.hasPenalties() && processor.isIdentity()) return logits;
         System.arraycopy(logits, off, scratchLogits, 0, vocab);
         TokenDistribution.applyPenalties(scratchLogits, 0, vocab, sampling, counts, seen);
+        processor.apply(constraintState, scratchLogits, 0, vocab);
         return scratchLogits;
     }
 
@@ -145,7 +152,9 @@ public abstract class SessionBase implements DecodingSession {
         seen[token] = true;
         generated++;
         stats.generated++;
-        if (request.isStop(token)) finish = FinishReason.STOP;
+        if (!request.isStop(token)) constraintState = processor.advance(constraintState, token);
+        // A finished grammar (the JSON closed) ends the output as a stop token would.
+        if (request.isStop(token) || processor.finished(constraintState)) finish = FinishReason.STOP;
         else if (generated >= request.maxTokens() || sequenceLength >= sequence.length) finish = FinishReason.LENGTH;
         return finish == null;
     }

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.mirrorsd.decoding.planning.DraftLength;
 import org.mirrorsd.decoding.sampling.KeyedNoise;
+import org.mirrorsd.decoding.sampling.ConstraintCursor;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.devices.ForwardBatch;
@@ -28,28 +30,54 @@ final class BranchRollouts {
     private final int length;
     private final int[][] tokens;
     private final float[][][] probs;
-    private final float[][] confidence;
-    private final int[] made;
     private final KvCache[] caches;
-    private volatile int keep = ALL;
-    long startNanos;
-    long endNanos;
+    /** Each branch's constraint state, advanced along its rollout. */
+    private final ConstraintCursor[] constraints;
+    private final int[] lengths;
+    private final float[][] confidence;
     /** Rounds in which every branch was still live, and their time: a pass over all the rows, for the planner. */
     int fullRounds;
     long fullRoundNanos;
+    private volatile int keep = ALL;
+    long startNanos;
+    long endNanos;
 
     /**
      * @param baseLength committed length: the window's first token (the last committed one) is at baseLength-1
      * @param length     tokens to roll out per branch (γ)
      */
     BranchRollouts(List<Candidate> candidates, int baseLength, int length) {
+        this(candidates, baseLength, length, LogitProcessor.NONE, null);
+    }
+
+    /**
+     * @param processor    the request's grammar / logit bias
+     * @param windowStates its state at each window depth (null when {@code processor} is the identity): a
+     *                     branch (r, c) starts from state r advanced by c
+     */
+    BranchRollouts(List<Candidate> candidates, int baseLength, int length, LogitProcessor processor, int[] windowStates) {
+        this.constraints = new ConstraintCursor[candidates.size()];
+        this.lengths = new int[candidates.size()];
+        this.confidence = new float[candidates.size()][length];
+        for (int b = 0; b < candidates.size(); b++) {
+            Candidate c = candidates.get(b);
+            if (windowStates == null) {
+                constraints[b] = ConstraintCursor.none();
+                lengths[b] = length;
+                continue;
+            }
+            int from = windowStates[c.depth()];
+            int next = from == LogitProcessor.DEAD ? LogitProcessor.DEAD : processor.advance(from, c.token());
+            constraints[b] = new ConstraintCursor(processor, next);
+            // A candidate the constraint forbids is never committed there, and one that completes the output
+            // has nothing after it: no rollout for either.
+            lengths[b] = next == LogitProcessor.DEAD || processor.finished(next) ? 0 : length;
+        }
         this.candidates = candidates;
         this.baseLength = baseLength;
         this.length = length;
         this.tokens = new int[candidates.size()][length];
         this.probs = new float[candidates.size()][][];
-        this.confidence = new float[candidates.size()][length];
-        this.made = new int[candidates.size()];
         this.caches = new KvCache[candidates.size()];
     }
 
@@ -72,9 +100,8 @@ final class BranchRollouts {
      * Every round feeds each live branch what it proposed last round (its candidate first) in one batched
      * pass; with lookahead heads a round proposes several tokens per branch (speculative streaming), so a
      * branch needs ⌈γ / K⌉ rounds instead of γ. A branch stops early where {@code stop} would stop a fresh
-     * window (the planner's draft-length rule), so a hit's window is the one a fresh draft would have made.
-     * Draft tokens are drawn with the keyed noise of their output position, so which branches ran, and in what
-     * order, never changes a token.
+     * window (the planner's draft-length rule). Draft tokens are drawn with the keyed noise of their output
+     * position, so which branches ran, and in what order, never changes a token.
      */
     void run(DraftModel draft, ForwardBatch batch, KvCache main, SamplingParams sampling, KeyedNoise noise,
              DraftLength stop) {
@@ -84,11 +111,12 @@ final class BranchRollouts {
         int dim = exec.config().dim();
         int n = candidates.size();
         boolean[] active = new boolean[n];
-        boolean[] done = new boolean[n];
+        int[] made = new int[n];
         int[] fed = new int[n];
         for (int b = 0; b < n; b++) {
             Candidate c = candidates.get(b);
             if (baseLength + c.depth() + length > main.capacity()) continue; // would run past the draft's context
+            if (lengths[b] == 0) continue; // the constraint ends or forbids this branch
             caches[b] = main.fork();
             caches[b].truncate(baseLength + c.depth());
             if (!sampling.isGreedy()) probs[b] = new float[length][];
@@ -104,7 +132,7 @@ final class BranchRollouts {
             batch.clear();
             int live = 0;
             for (int b = 0; b < n; b++) {
-                if (!active[b] || done[b]) continue;
+                if (!active[b] || made[b] >= lengths[b]) continue;
                 int start = baseLength + candidates.get(b).depth();
                 if (fed[b] < 0) {
                     batch.add(candidates.get(b).token(), caches[b], start);
@@ -134,11 +162,17 @@ final class BranchRollouts {
                 int off = (gather ? i : lastRow[b]) * vocab;
                 int first = baseLength + candidates.get(b).depth() + 1; // output position of the branch's token 0
                 tokens[b][made[b]] = draft.pick(logits, off, sampling, noise, first + made[b], probs[b], made[b],
-                        confidence[b]);
+                        confidence[b], constraints[b]);
+                boolean alive = constraints[b].advance(tokens[b][made[b]]);
                 made[b]++;
-                made[b] += draft.stream(batch.hidden(), lastRow[b] * dim, length - made[b], sampling, noise,
-                        tokens[b], made[b], first, probs[b], confidence[b]);
-                done[b] = made[b] >= length || !stop.more(made[b], confidence[b]);
+                if (alive) {
+                    int streamed = draft.stream(batch.hidden(), lastRow[b] * dim, lengths[b] - made[b], sampling,
+                            noise, tokens[b], made[b], first, probs[b], confidence[b], constraints[b]);
+                    made[b] += Math.abs(streamed);
+                    alive = streamed >= 0;
+                }
+                if (!alive) lengths[b] = made[b]; // nothing the constraint allows follows: the rollout ends here
+                else if (made[b] < lengths[b] && !stop.more(made[b], confidence[b])) lengths[b] = made[b];
             }
             if (live == n) {
                 fullRounds++;
@@ -166,7 +200,7 @@ final class BranchRollouts {
 
     /** Hands over branch b's cache (the caller now owns it) and its tokens; frees every other branch. */
     Branch take(int b) {
-        int k = made[b];
+        int k = lengths[b];
         Branch out = caches[b] == null ? null : new Branch(Arrays.copyOf(tokens[b], k),
                 probs[b] == null ? null : Arrays.copyOf(probs[b], k), Arrays.copyOf(confidence[b], k), caches[b]);
         caches[b] = null;

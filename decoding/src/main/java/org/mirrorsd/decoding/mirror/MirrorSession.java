@@ -21,6 +21,8 @@ import org.mirrorsd.decoding.planning.MeasuredCosts;
 import org.mirrorsd.decoding.planning.Plan;
 import org.mirrorsd.decoding.planning.Placement;
 import org.mirrorsd.decoding.planning.StepPlanner;
+import org.mirrorsd.decoding.sampling.ConstraintCursor;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.spec.Draft;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.decoding.spec.SpecOptions;
@@ -231,6 +233,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             // 2. Target prefix and the early-exit signal.
             long p0 = System.nanoTime();
             earlyExit(m, exitLayer);
+            int[] windowStates = constrainWindow(draft, m);
             List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft, 0);
             List<Candidate> chosen = mostLikely(signal, accept, m, branches, exit);
             long prefixNanos = System.nanoTime() - p0;
@@ -238,7 +241,7 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             observe(exit, Pass.TARGET_PREFIX, m + 1, prefixNanos);
 
             // 3. Parallel region: rollouts on the draft pipeline, the target suffix here.
-            BranchRollouts r = new BranchRollouts(chosen, len, options.gamma());
+            BranchRollouts r = new BranchRollouts(chosen, len, options.gamma(), processor, windowStates);
             rollouts = r;
             rolling = pipeline.submit(() -> r.run(draftModel, rolloutBatch, mainCache, sampling, noise, draftLength));
             s0 = System.nanoTime();
@@ -346,6 +349,22 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         }
     }
 
+    /**
+     * The constraint's state at each window row (the committed state, advanced along the draft), with the
+     * early-exit rows masked by it: candidates and branch rollouts then follow the constrained distribution.
+     * Null without a constraint.
+     */
+    private int[] constrainWindow(int[] draft, int m) {
+        if (processor.isIdentity()) return null;
+        int[] states = new int[m + 1];
+        states[0] = constraintState;
+        for (int j = 0; j <= m; j++) {
+            if (j > 0) states[j] = states[j - 1] == LogitProcessor.DEAD ? LogitProcessor.DEAD : processor.advance(states[j - 1], draft[j - 1]);
+            if (states[j] != LogitProcessor.DEAD) processor.apply(states[j], earlyLogits, j * vocab, vocab);
+        }
+        return states;
+    }
+
     private static void awaitQuietly(Future<?> f) {
         try {
             f.get();
@@ -364,7 +383,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         // Here, not on the draft pipeline: the target waits anyway, and a hand-off to another thread costs a
         // wake-up (on a busy machine, a scheduling quantum). None of this session's draft work is in flight.
         cache.truncate(Math.min(cache.length(), len - 1));
-        Draft d = draftModel.draft(cache, sequence, len, n, sampling, noise, draftLength);
+        Draft d = draftModel.draft(cache, sequence, len, n, sampling, noise, draftLength,
+                new ConstraintCursor(processor, constraintState));
         long t = System.nanoTime() - t0;
         stats.draftNanos += t;
         if (d.size() > 0) {

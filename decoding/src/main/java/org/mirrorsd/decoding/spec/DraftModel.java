@@ -3,6 +3,7 @@ package org.mirrorsd.decoding.spec;
 import java.util.Arrays;
 import org.mirrorsd.decoding.calibration.LinearHead;
 import org.mirrorsd.decoding.planning.DraftLength;
+import org.mirrorsd.decoding.sampling.ConstraintCursor;
 import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
@@ -93,6 +94,15 @@ public final class DraftModel {
      */
     public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, KeyedNoise noise,
                        DraftLength stop) {
+        return draft(cache, sequence, length, n, sampling, noise, stop, ConstraintCursor.none());
+    }
+
+    /**
+     * As above, each row masked by {@code constraint} (at the committed state, advanced along the draft); the
+     * draft ends early where the constraint says nothing can follow.
+     */
+    public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, KeyedNoise noise,
+                       DraftLength stop, ConstraintCursor constraint) {
         n = Math.min(n, cache.capacity() - length);
         if (n <= 0) return Draft.EMPTY;
         catchUp(cache, sequence, length, true);
@@ -101,12 +111,19 @@ public final class DraftModel {
         float[][] probs = sampling.isGreedy() ? null : new float[n][];
         int made = 0;
         int fed = 0;
-        while (made < n) {
-            tokens[made] = pick(logits, 0, sampling, noise, length + made, probs, made, confidence);
+        boolean alive = true;
+        while (made < n && alive) {
+            tokens[made] = pick(logits, 0, sampling, noise, length + made, probs, made, confidence, constraint);
+            alive = constraint.advance(tokens[made]);
             made++;
-            made += stream(lastHidden, 0, n - made, sampling, noise, tokens, made, length, probs, confidence);
-            if (made < n && !stop.more(made, confidence)) break;
-            if (made < n) {
+            if (alive) {
+                int streamed = stream(lastHidden, 0, n - made, sampling, noise, tokens, made, length, probs, confidence,
+                        constraint);
+                made += Math.abs(streamed);
+                alive = streamed >= 0;
+            }
+            if (made < n && alive && !stop.more(made, confidence)) break;
+            if (made < n && alive) {
                 // Feed what this pass proposed (several tokens when streaming) and read the last one's logits.
                 batch.clear();
                 batch.addSequence(tokens, fed, made - fed, cache, length + fed);
@@ -128,10 +145,12 @@ public final class DraftModel {
     /**
      * Speculative streaming: up to {@code max} more tokens from the lookahead heads applied to one hidden state
      * (the one whose own logits gave the token just proposed), written to {@code out[outOff..]}; token
-     * {@code out[i]} is the one at output position {@code base + i}. Returns how many.
+     * {@code out[i]} is the one at output position {@code base + i}. Each head's row is masked by
+     * {@code constraint}, advanced along. Returns how many tokens were made, negated when the constraint says
+     * nothing can follow the last one (the caller stops drafting).
      */
     public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, KeyedNoise noise, int[] out,
-                      int outOff, int base, float[][] probs, float[] confidence) {
+                      int outOff, int base, float[][] probs, float[] confidence, ConstraintCursor constraint) {
         if (lookahead == null || max <= 0) return 0;
         int heads = Math.min(max, lookahead.length);
         int dim = lastHidden.length;
@@ -141,18 +160,22 @@ public final class DraftModel {
         }
         exec.logitsOfHidden(headHidden, heads, headLogits);
         for (int j = 0; j < heads; j++) {
-            out[outOff + j] = pick(headLogits, j * vocab, sampling, noise, base + outOff + j, probs, outOff + j, confidence);
+            out[outOff + j] = pick(headLogits, j * vocab, sampling, noise, base + outOff + j, probs, outOff + j,
+                    confidence, constraint);
+            if (!constraint.advance(out[outOff + j])) return -(j + 1);
         }
         return heads;
     }
 
     /**
-     * Chooses the draft token at output position {@code position} from logits at {@code off}; when sampling,
-     * records q in {@code probs[k]}. {@code confidence[k]} gets the draft's probability of its token (raw softmax
-     * under greedy), the planner's signal for the draft length.
+     * Chooses the draft token at output position {@code position} from logits at {@code off}, after masking the
+     * row (in place) with the constraint's current state; when sampling, records q in {@code probs[k]}.
+     * {@code confidence[k]} gets the draft's probability of its token (raw softmax under greedy), the planner's
+     * signal for the draft length.
      */
     public int pick(float[] rowLogits, int off, SamplingParams sampling, KeyedNoise noise, int position,
-                    float[][] probs, int k, float[] confidence) {
+                    float[][] probs, int k, float[] confidence, ConstraintCursor constraint) {
+        constraint.apply(rowLogits, off, vocab);
         if (sampling.isGreedy()) {
             int t = TokenDistribution.argmax(rowLogits, off, vocab);
             confidence[k] = (float) Math.exp(TokenDistribution.logProb(rowLogits, off, vocab, t));

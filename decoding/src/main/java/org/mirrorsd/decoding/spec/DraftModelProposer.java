@@ -1,7 +1,9 @@
 package org.mirrorsd.decoding.spec;
 
 import org.mirrorsd.decoding.planning.DraftLength;
+import org.mirrorsd.decoding.sampling.ConstraintCursor;
 import org.mirrorsd.decoding.sampling.KeyedNoise;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.devices.KvCache;
 
@@ -12,9 +14,17 @@ public final class DraftModelProposer implements Proposer {
     private final SamplingParams sampling;
     private final KeyedNoise noise;
     private final DraftLength stop;
+    private final LogitProcessor processor;
 
     /** @param stop when to end a window early (the planner's rule, or {@link DraftLength#FULL}) */
     public DraftModelProposer(DraftModel draft, SamplingParams sampling, KeyedNoise noise, DraftLength stop) {
+        this(draft, sampling, noise, stop, LogitProcessor.NONE);
+    }
+
+    /** @param processor the request's grammar / logit bias, applied to the draft's rows as to the target's */
+    public DraftModelProposer(DraftModel draft, SamplingParams sampling, KeyedNoise noise, DraftLength stop,
+                              LogitProcessor processor) {
+        this.processor = processor;
         this.draft = draft;
         this.cache = draft.executor().newCache(draft.executor().config().contextLength());
         this.sampling = sampling;
@@ -24,7 +34,12 @@ public final class DraftModelProposer implements Proposer {
 
     @Override
     public Draft propose(int[] sequence, int length, int n) {
-        return draft.draft(cache, sequence, length, n, sampling, noise, stop);
+        return propose(sequence, length, n, processor.initialState());
+    }
+
+    @Override
+    public Draft propose(int[] sequence, int length, int n, int constraintState) {
+        return draft.draft(cache, sequence, length, n, sampling, noise, stop, new ConstraintCursor(processor, constraintState));
     }
 
     @Override

@@ -75,7 +75,8 @@ public final class SpeculativeEngine implements DecodingEngine {
         return new SpeculativeEngine("sd", target, options, s -> {
             // Caches come from the given executor (it counts them), the passes run on the placement's.
             DraftModel model = new DraftModel(draft, lookahead);
-            Proposer p = new DraftModelProposer(model, s.sampling(), s.noise(), s.engine().planner.draftLength(Placement.SERIAL));
+            Proposer p = new DraftModelProposer(model, s.sampling(), s.noise(),
+                    s.engine().planner.draftLength(Placement.SERIAL), s.processor());
             model.runOn(drafting);
             return p;
         }, prefixes, placement);
@@ -154,6 +155,8 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         org.mirrorsd.decoding.sampling.KeyedNoise noise() { return noise; }
 
+        org.mirrorsd.decoding.sampling.LogitProcessor processor() { return processor; }
+
         @Override
         protected void prefill() {
             stats.cachedPromptTokens = runner.prefill(request.prompt());
@@ -185,7 +188,7 @@ public final class SpeculativeEngine implements DecodingEngine {
             int n = limit.exceeded() ? 0 : Math.min(options.gamma(), remainingBudget() - 1);
             if (method.equals("ngram")) n = planner.ngramWindow(n);
             long t0 = System.nanoTime();
-            draft = n > 0 ? proposer.propose(sequence, sequenceLength, n) : Draft.EMPTY;
+            draft = n > 0 ? proposer.propose(sequence, sequenceLength, n, constraintState) : Draft.EMPTY;
             stats.draftNanos += System.nanoTime() - t0;
             window[0] = lastToken();
             System.arraycopy(draft.tokens(), 0, window, 1, draft.size());
