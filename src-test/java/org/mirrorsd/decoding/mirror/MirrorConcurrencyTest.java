@@ -28,7 +28,7 @@ class MirrorConcurrencyTest {
         LlamaModel d = Models.model("llama2xs-280K.bin");
         try (LlamaModel t = ModelLoader.loadWeights(scaled);
              CpuExecutor target = new CpuExecutor(t, 1); CpuExecutor draft = new CpuExecutor(d, 1);
-             MirrorEngine engine = new MirrorEngine(target, draft, SpecOptions.defaults());
+             MirrorEngine engine = new MirrorEngine(target, draft, SpecOptions.paper()); // every step a Mirror step
              MirrorSession s = engine.open(GenerationRequest.greedy(new int[] {1, 403}, 150))) {
             while (!s.finished()) s.step();
             List<MirrorSession.StepTimes> steps = s.timeline();

@@ -37,6 +37,8 @@ class GreedyLosslessTest {
             out.add(Arguments.of(rec, "sd", draft, SpecOptions.defaults().withGamma(3)));
             out.add(Arguments.of(rec, "ngram", draft, SpecOptions.defaults()));
             out.add(Arguments.of(rec, "mirror", draft, SpecOptions.defaults()));
+            out.add(Arguments.of(rec, "mirror", draft, SpecOptions.paper())); // every step a Mirror step, all branches
+            out.add(Arguments.of(rec, "sd", draft, SpecOptions.paper()));
             out.add(Arguments.of(rec, "mirror", draft, SpecOptions.defaults().withGamma(4).withKappa(2).withExitLayer(1)));
             out.add(Arguments.of(rec, "mirror", draft, SpecOptions.defaults().withGamma(2).withKappa(16).withExitLayer(4)
                     .withMaxBranches(10)));
@@ -83,7 +85,8 @@ class GreedyLosslessTest {
     @Test
     void speculationActuallyHappens() {
         GreedyFixtures.Record rec = GreedyFixtures.forModel(A).get(0);
-        try (DecodingEngine engine = engine("mirror", A, B, SpecOptions.defaults());
+        // The paper's schedule, every step a Mirror step: planned, these tiny models may never need a branch.
+        try (DecodingEngine engine = engine("mirror", A, B, SpecOptions.paper());
              DecodingSession s = engine.open(GenerationRequest.greedy(rec.promptTokens(), 200))) {
             while (!s.finished()) s.step();
             assertTrue(s.stats().accepted > 0, "some drafts accepted");

@@ -26,12 +26,16 @@ class SamplingLosslessTest {
     private static final int[] PROMPT = {1, 403, 407, 261};
 
     @ParameterizedTest
-    @ValueSource(strings = {"sd", "ngram", "mirror", "sd+streaming", "mirror+calibrated"})
+    @ValueSource(strings = {"sd", "ngram", "mirror", "mirror-paper", "sd+streaming", "mirror+calibrated"})
     void nextTwoTokensFollowTheTarget(String method) {
         CpuExecutor target = Models.cpu("stories260K.bin");
         Map<Long, Double> exact = exactPairs(target);
         Map<Long, Integer> observed = new HashMap<>();
         SpecOptions options = SpecOptions.defaults().withGamma(2).withKappa(4).withExitLayer(2);
+        if (method.equals("mirror-paper")) {
+            options = options.withPlan(org.mirrorsd.decoding.planning.PlanMode.FIXED); // every step a Mirror step
+            method = "mirror";
+        }
         try (DecodingEngine engine = method.contains("+")
                 ? org.mirrorsd.decoding.Engines.create(method.substring(0, method.indexOf('+')), target,
                         Models.cpu("llama2xs-280K.bin"), options, calibration())

@@ -45,6 +45,7 @@ final class BenchCommand implements Main.Command {
             .option("exit-layer", "L", "early-exit layer (default layers/2)")
             .option("max-branches", "B", "cap on Mirror-SD rollouts (default 0 = all)")
             .option("calibration", "FILE", "heads fitted by `calibrate`")
+            .option("plan", "MODE", "auto (default: each step planned from measured costs) | paper (γ 7, κ 8, ℓₑ L/2, all branches, fixed) | fixed (the given γ/κ/caps every step); a method written m:paper or m:auto overrides it")
             .option("threads", "N", "target threads (default 1)")
             .option("draft-threads", "N", "draft threads (default 1)")
             .option("target-device", "DEVICE", "cpu (default) | onnx | cuda (falls back to cpu when unavailable)")
@@ -94,9 +95,10 @@ final class BenchCommand implements Main.Command {
         var modelPath = a.pathValue("model").orElseThrow(() -> new UsageException("--model PATH is required"));
         boolean haveDraft = a.has("draft");
         List<String> methods = List.of(a.value("methods", haveDraft ? "ar,sd,mirror" : "ar,ngram").split(","));
-        for (String m : methods) if (!Engines.METHODS.contains(m)) throw new UsageException("unknown method " + m);
+        for (String m : methods) if (!Engines.METHODS.contains(baseMethod(m))) throw new UsageException("unknown method " + m);
         SpecOptions o = SpecOptions.defaults().withGamma(a.intValue("gamma", 7)).withKappa(a.intValue("kappa", 8))
-                .withExitLayer(a.intValue("exit-layer", -1)).withMaxBranches(a.intValue("max-branches", 0));
+                .withExitLayer(a.intValue("exit-layer", -1)).withMaxBranches(a.intValue("max-branches", 0))
+                .withPlan(planMode(a.value("plan", "auto")));
         int maxTokens = a.intValue("max-tokens", 128);
         int rounds = a.intValue("rounds", 2);
         String[] prompts = a.value("prompts", "Once upon a time|Lily and Tom went to the park.|One day, a big bear").split("\\|");
@@ -107,7 +109,10 @@ final class BenchCommand implements Main.Command {
              CpuExecutor de = draft == null ? null : new CpuExecutor(draft, a.intValue("draft-threads", 1))) {
             Map<String, DecodingEngine> engines = new LinkedHashMap<>();
             Calibration calibration = a.has("calibration") ? Calibration.load(a.pathValue("calibration").get()) : null;
-            for (String m : methods) engines.put(m, Engines.create(m, te, de, o, calibration));
+            for (String m : methods) {
+                SpecOptions mo = m.contains(":") ? o.withPlan(planMode(m.substring(m.indexOf(':') + 1))) : o;
+                engines.put(m, Engines.create(baseMethod(m), te, de, mo, calibration));
+            }
             boolean onGpu = te instanceof CudaExecutor cu && cu.gpuInfo().peakBandwidth() > 0;
             double bandwidth = onGpu ? ((CudaExecutor) te).gpuInfo().peakBandwidth()
                     : MemoryBandwidth.measure(1L << 30, threads, 5);
@@ -135,6 +140,7 @@ final class BenchCommand implements Main.Command {
                     }
                 }
             }
+            LatencyLaw.print(engines, totals, tokens, nanos);
             double arSpeed = tokens.containsKey("ar") ? tokens.get("ar") / (nanos.get("ar") / 1e9) : Double.NaN;
             System.out.println();
             System.out.println("| method | tokens/s | speedup vs ar | mean accepted length | acceptance | branch hits | "
@@ -157,6 +163,19 @@ final class BenchCommand implements Main.Command {
                     : "\nWARNING: outputs differ: " + outputs);
             for (DecodingEngine e : engines.values()) e.close();
             return outputs.isEmpty() ? 0 : 1;
+        }
+    }
+
+    /** "mirror:paper" -> "mirror". */
+    private static String baseMethod(String m) {
+        return m.contains(":") ? m.substring(0, m.indexOf(':')) : m;
+    }
+
+    private static org.mirrorsd.decoding.planning.PlanMode planMode(String s) {
+        try {
+            return org.mirrorsd.decoding.planning.PlanMode.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--plan: " + e.getMessage());
         }
     }
 

@@ -29,8 +29,9 @@ final class EngineOptions implements AutoCloseable {
                 .option("kappa", "K", "Mirror-SD early-exit candidates per position (default 8)")
                 .option("exit-layer", "L", "Mirror-SD early-exit layer (default layers/2)")
                 .option("max-branches", "B", "Mirror-SD cap on branch rollouts, most probable first (default all)")
+                .option("plan", "MODE", "auto (default: draft length, branches and placement planned each step from measured costs) | paper (the paper's fixed γ 7, κ 8, ℓₑ L/2, all branches) | fixed (the given --gamma/--kappa/--max-branches every step)")
                 .option("calibration", "FILE", "heads fitted by `calibrate` (exit head, lookahead heads)")
-                .option("threads", "N", "CPU threads of the target executor (default: cores, minus one for the draft)")
+                .option("threads", "N", "CPU threads of the target executor (default: cores; with --plan paper, cores minus the draft's)")
                 .option("draft-threads", "N", "CPU threads of the draft executor (default 1)")
                 .option("target-device", "DEVICE", "cpu (default) | onnx | cuda (falls back to cpu when unavailable)")
                 .option("draft-device", "DEVICE", "cpu (default) | onnx (the draft on an ONNX Runtime session)")
@@ -48,7 +49,13 @@ final class EngineOptions implements AutoCloseable {
         Path model = a.pathValue("model").orElseThrow(() -> new UsageException("--model PATH is required"));
         method = a.value("decoding", "ar");
         if (!Engines.METHODS.contains(method)) throw new UsageException("--decoding must be one of " + Engines.METHODS);
-        SpecOptions o = SpecOptions.defaults();
+        org.mirrorsd.decoding.planning.PlanMode plan;
+        try {
+            plan = org.mirrorsd.decoding.planning.PlanMode.parse(a.value("plan", "auto"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--plan: " + e.getMessage());
+        }
+        SpecOptions o = SpecOptions.defaults().withPlan(plan);
         if (a.has("gamma")) o = o.withGamma(a.intValue("gamma", 7));
         if (a.has("kappa")) o = o.withKappa(a.intValue("kappa", 8));
         if (a.has("exit-layer")) o = o.withExitLayer(a.intValue("exit-layer", -1));
@@ -57,7 +64,10 @@ final class EngineOptions implements AutoCloseable {
         if (needsDraft && !a.has("draft")) throw new UsageException("--decoding " + method + " needs --draft PATH");
         int cores = Runtime.getRuntime().availableProcessors();
         int draftThreads = a.intValue("draft-threads", 1);
-        int threads = a.intValue("threads", needsDraft && method.equals("mirror") ? Math.max(1, cores - draftThreads) : cores);
+        // Planned, the target gets every core and the planner splits them when that measures faster; fixed (the
+        // paper's schedule) the draft keeps its own cores throughout.
+        boolean splitUpFront = method.equals("mirror") && plan == org.mirrorsd.decoding.planning.PlanMode.FIXED;
+        int threads = a.intValue("threads", splitUpFront ? Math.max(1, cores - draftThreads) : cores);
         Path tokenizer = a.pathValue("tokenizer").orElse(null);
         String quant = a.value("quant", null);
         target = ModelFiles.load(model, "--model", () -> ModelLoader.load(model, tokenizer, null, quant));

@@ -10,6 +10,8 @@ import java.util.Map;
  */
 public final class DecodingStats {
     public long generated;
+    /** Sessions these counters cover (each had one prefill pass, counted in {@link #targetPasses}). */
+    public long requests;
     /** Target forward passes after the prompt (verification passes for speculative methods). */
     public long targetPasses;
     public long drafted;
@@ -27,6 +29,20 @@ public final class DecodingStats {
     /** Time the scheduler waited for the slower pipeline after the faster one finished. */
     public long waitNanos;
     public long totalNanos;
+    /** Mirror-SD planner: steps run as the serial SD step, steps run as Mirror steps, and branches launched. */
+    public long plannedSdSteps;
+    public long plannedMirrorSteps;
+    public long plannedBranches;
+    /** The latest plan and its inputs (not summed: the last one added wins). */
+    public volatile org.mirrorsd.decoding.planning.Plan lastPlan;
+
+    /** Records a step's plan. */
+    public void plan(org.mirrorsd.decoding.planning.Plan p) {
+        if (p.kind() == org.mirrorsd.decoding.planning.Plan.Kind.SD) plannedSdSteps++;
+        else plannedMirrorSteps++;
+        plannedBranches += p.branches();
+        lastPlan = p;
+    }
 
     /** Mean tokens committed per target pass, the target's own token included (AR = 1). */
     public double meanAcceptedLength() {
@@ -43,6 +59,7 @@ public final class DecodingStats {
 
     public synchronized void add(DecodingStats o) {
         generated += o.generated;
+        requests += o.requests;
         targetPasses += o.targetPasses;
         drafted += o.drafted;
         accepted += o.accepted;
@@ -55,6 +72,10 @@ public final class DecodingStats {
         draftNanos += o.draftNanos;
         waitNanos += o.waitNanos;
         totalNanos += o.totalNanos;
+        plannedSdSteps += o.plannedSdSteps;
+        plannedMirrorSteps += o.plannedMirrorSteps;
+        plannedBranches += o.plannedBranches;
+        if (o.lastPlan != null) lastPlan = o.lastPlan;
     }
 
     /** The figures as an ordered map (for JSON output). */
@@ -68,6 +89,15 @@ public final class DecodingStats {
         m.put("mean_accepted_length", round(meanAcceptedLength()));
         m.put("acceptance_rate", round(acceptanceRate()));
         m.put("branch_hit_rate", round(branchHitRate()));
+        if (plannedSdSteps + plannedMirrorSteps > 0) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("sd_steps", plannedSdSteps);
+            p.put("mirror_steps", plannedMirrorSteps);
+            p.put("mean_branches", plannedMirrorSteps == 0 ? 0 : round((double) plannedBranches / plannedMirrorSteps));
+            p.put("mean_window", targetPasses == 0 ? 0 : round((double) drafted / targetPasses));
+            if (lastPlan != null) p.put("last", lastPlan.toMap());
+            m.put("plan", p);
+        }
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("prefill", ms(prefillNanos));
         t.put("target_prefix", ms(targetPrefixNanos));

@@ -10,6 +10,8 @@ import org.mirrorsd.devices.LayerExecutor;
  */
 public final class SequenceRunner implements AutoCloseable {
     private final LayerExecutor exec;
+    /** The executor that runs the passes: {@code exec}, or a sibling over the same model on other threads. */
+    private LayerExecutor compute;
     private final KvCache cache;
     private final ForwardBatch batch;
     private final int vocab;
@@ -22,6 +24,7 @@ public final class SequenceRunner implements AutoCloseable {
     /** A runner over a cache that may already hold a prefix (a {@link PrefixCache} fork); it owns the cache. */
     public SequenceRunner(LayerExecutor exec, KvCache cache, int maxWindow) {
         this.exec = exec;
+        this.compute = exec;
         this.cache = cache;
         this.batch = exec.newBatch(maxWindow);
         this.vocab = exec.config().vocabSize();
@@ -29,6 +32,12 @@ public final class SequenceRunner implements AutoCloseable {
     }
 
     public LayerExecutor executor() { return exec; }
+
+    /**
+     * Runs the following passes on {@code sibling}, an executor over the same weights with its own threads
+     * (a core placement, see {@code planning.CorePlacement}); the cache and batch stay this runner's.
+     */
+    public void runOn(LayerExecutor sibling) { this.compute = sibling; }
 
     public KvCache cache() { return cache; }
 
@@ -61,33 +70,33 @@ public final class SequenceRunner implements AutoCloseable {
         while (done < n) {
             int chunk = Math.min(batch.capacity(), n - done);
             load(tokens, from + done, chunk);
-            exec.embed(batch);
-            exec.runLayers(0, layers(), batch);
+            compute.embed(batch);
+            compute.runLayers(0, layers(), batch);
             done += chunk;
         }
-        exec.logits(batch, batch.size() - 1, logits, 0);
+        compute.logits(batch, batch.size() - 1, logits, 0);
     }
 
     /** Full forward pass over {@code n} tokens at the next positions; logits of every row. */
     public void forward(int[] tokens, int from, int n) {
         load(tokens, from, n);
-        exec.embed(batch);
-        exec.runLayers(0, layers(), batch);
-        exec.logits(batch, logits);
+        compute.embed(batch);
+        compute.runLayers(0, layers(), batch);
+        compute.logits(batch, logits);
     }
 
     /** First half of a split pass: embed and run layers [0, exitLayer), then (unless {@code earlyLogits} is null) early-exit logits of every row. */
     public void forwardPrefix(int[] tokens, int from, int n, int exitLayer, float[] earlyLogits) {
         load(tokens, from, n);
-        exec.embed(batch);
-        exec.runLayers(0, exitLayer, batch);
-        if (earlyLogits != null) exec.logits(batch, earlyLogits);
+        compute.embed(batch);
+        compute.runLayers(0, exitLayer, batch);
+        if (earlyLogits != null) compute.logits(batch, earlyLogits);
     }
 
     /** Second half: layers [exitLayer, L) over the same rows, then the final logits of every row. */
     public void forwardSuffix(int exitLayer) {
-        exec.runLayers(exitLayer, layers(), batch);
-        exec.logits(batch, logits);
+        compute.runLayers(exitLayer, layers(), batch);
+        compute.logits(batch, logits);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
@@ -17,6 +18,8 @@ public abstract class SessionBase implements DecodingSession {
     protected final GenerationRequest request;
     protected final SamplingParams sampling;
     protected final SplittableRandom random;
+    /** Every sampled token's draw, keyed by (seed, position): see {@link KeyedNoise}. */
+    protected final KeyedNoise noise;
     protected final DecodingStats stats = new DecodingStats();
     protected final int vocab;
     /** The request's grammar / logit bias; {@link #constraintState} is its state after the committed tokens. */
@@ -42,6 +45,7 @@ public abstract class SessionBase implements DecodingSession {
         this.request = request;
         this.sampling = request.sampling();
         this.random = new SplittableRandom(sampling.seed());
+        this.noise = new KeyedNoise(sampling.seed());
         this.vocab = vocab;
         this.processor = request.logitProcessor();
         this.constraintState = processor.initialState();
@@ -90,6 +94,7 @@ public abstract class SessionBase implements DecodingSession {
         clearStep();
         if (!started) {
             started = true;
+            stats.requests++;
             prefill();
             stats.targetPasses++; // the prompt pass yields the first token's logits
             stats.prefillNanos += System.nanoTime() - stepStartNanos;
@@ -112,14 +117,17 @@ public abstract class SessionBase implements DecodingSession {
         TokenDistribution.probabilities(l, l == logits ? off : 0, vocab, sampling, probs);
     }
 
-    /** Picks the next token from the target's logits at {@code off}: argmax for greedy, else a seeded draw. */
+    /**
+     * Picks the next token (the one at {@code sequence[sequenceLength]}) from the target's logits at {@code off}:
+     * argmax for greedy, else the seeded draw keyed by that position, whatever came before it.
+     */
     protected int choose(float[] logits, int off) {
         float[] l = penalised(logits, off);
         int o = l == logits ? off : 0;
         if (sampling.isGreedy()) return TokenDistribution.argmax(l, o, vocab);
         float[] probs = new float[vocab];
         TokenDistribution.probabilities(l, o, vocab, sampling, probs);
-        return TokenDistribution.sample(probs, vocab, random.nextDouble());
+        return noise.sample(probs, vocab, sequenceLength);
     }
 
     private float[] penalised(float[] logits, int off) {

@@ -1,7 +1,9 @@
 package org.mirrorsd.decoding.mirror;
 
+import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
+import org.mirrorsd.decoding.planning.DraftLength;
+import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.ConstraintCursor;
 import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
@@ -32,6 +34,10 @@ final class BranchRollouts {
     /** Each branch's constraint state, advanced along its rollout. */
     private final ConstraintCursor[] constraints;
     private final int[] lengths;
+    private final float[][] confidence;
+    /** Rounds in which every branch was still live, and their time: a pass over all the rows, for the planner. */
+    int fullRounds;
+    long fullRoundNanos;
     private volatile int keep = ALL;
     long startNanos;
     long endNanos;
@@ -52,6 +58,7 @@ final class BranchRollouts {
     BranchRollouts(List<Candidate> candidates, int baseLength, int length, LogitProcessor processor, int[] windowStates) {
         this.constraints = new ConstraintCursor[candidates.size()];
         this.lengths = new int[candidates.size()];
+        this.confidence = new float[candidates.size()][length];
         for (int b = 0; b < candidates.size(); b++) {
             Candidate c = candidates.get(b);
             if (windowStates == null) {
@@ -92,9 +99,12 @@ final class BranchRollouts {
      * Runs on the draft pipeline. {@code main} holds the prefix and the whole window; it is only forked.
      * Every round feeds each live branch what it proposed last round (its candidate first) in one batched
      * pass; with lookahead heads a round proposes several tokens per branch (speculative streaming), so a
-     * branch needs ⌈γ / K⌉ rounds instead of γ.
+     * branch needs ⌈γ / K⌉ rounds instead of γ. A branch stops early where {@code stop} would stop a fresh
+     * window (the planner's draft-length rule). Draft tokens are drawn with the keyed noise of their output
+     * position, so which branches ran, and in what order, never changes a token.
      */
-    void run(DraftModel draft, ForwardBatch batch, KvCache main, SamplingParams sampling, SplittableRandom random) {
+    void run(DraftModel draft, ForwardBatch batch, KvCache main, SamplingParams sampling, KeyedNoise noise,
+             DraftLength stop) {
         startNanos = System.nanoTime();
         LayerExecutor exec = draft.executor();
         int vocab = exec.config().vocabSize();
@@ -135,6 +145,7 @@ final class BranchRollouts {
                 order[live++] = b;
             }
             if (live == 0) break;
+            long r0 = System.nanoTime();
             exec.embed(batch);
             exec.runLayers(0, exec.config().layers(), batch);
             if (gather) {
@@ -149,16 +160,23 @@ final class BranchRollouts {
             for (int i = 0; i < live; i++) {
                 int b = order[i];
                 int off = (gather ? i : lastRow[b]) * vocab;
-                tokens[b][made[b]] = draft.pick(logits, off, sampling, random, probs[b], made[b], constraints[b]);
+                int first = baseLength + candidates.get(b).depth() + 1; // output position of the branch's token 0
+                tokens[b][made[b]] = draft.pick(logits, off, sampling, noise, first + made[b], probs[b], made[b],
+                        confidence[b], constraints[b]);
                 boolean alive = constraints[b].advance(tokens[b][made[b]]);
                 made[b]++;
                 if (alive) {
                     int streamed = draft.stream(batch.hidden(), lastRow[b] * dim, lengths[b] - made[b], sampling,
-                            random, tokens[b], made[b], probs[b], constraints[b]);
+                            noise, tokens[b], made[b], first, probs[b], confidence[b], constraints[b]);
                     made[b] += Math.abs(streamed);
                     alive = streamed >= 0;
                 }
                 if (!alive) lengths[b] = made[b]; // nothing the constraint allows follows: the rollout ends here
+                else if (made[b] < lengths[b] && !stop.more(made[b], confidence[b])) lengths[b] = made[b];
+            }
+            if (live == n) {
+                fullRounds++;
+                fullRoundNanos += System.nanoTime() - r0;
             }
         }
         endNanos = System.nanoTime();
@@ -182,8 +200,9 @@ final class BranchRollouts {
 
     /** Hands over branch b's cache (the caller now owns it) and its tokens; frees every other branch. */
     Branch take(int b) {
-        Branch out = caches[b] == null ? null : new Branch(java.util.Arrays.copyOf(tokens[b], lengths[b]),
-                probs[b] == null ? null : java.util.Arrays.copyOf(probs[b], lengths[b]), caches[b]);
+        int k = lengths[b];
+        Branch out = caches[b] == null ? null : new Branch(Arrays.copyOf(tokens[b], k),
+                probs[b] == null ? null : Arrays.copyOf(probs[b], k), Arrays.copyOf(confidence[b], k), caches[b]);
         caches[b] = null;
         closeAll();
         return out;
@@ -197,5 +216,5 @@ final class BranchRollouts {
     }
 
     /** A finished rollout: the next draft window and the draft cache that produced it. */
-    record Branch(int[] tokens, float[][] probs, KvCache cache) {}
+    record Branch(int[] tokens, float[][] probs, float[] confidence, KvCache cache) {}
 }

@@ -13,6 +13,12 @@ import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.StepResult;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.calibration.LinearHead;
+import org.mirrorsd.decoding.planning.AcceptanceModel;
+import org.mirrorsd.decoding.planning.CorePlacement;
+import org.mirrorsd.decoding.planning.ExitOption;
+import org.mirrorsd.decoding.planning.MeasuredCosts;
+import org.mirrorsd.decoding.planning.PlanMode;
+import org.mirrorsd.decoding.planning.StepPlanner;
 import org.slf4j.LoggerFactory;
 import org.mirrorsd.decoding.spec.SpecOptions;
 import org.mirrorsd.decoding.spec.SpeculationLimit;
@@ -38,6 +44,10 @@ public final class MirrorEngine implements DecodingEngine {
     private final PrefixCache prefixes;
     private final FusedForward fused;
     private final SpeculationLimit limit;
+    private final MeasuredCosts costs = new MeasuredCosts();
+    private final StepPlanner planner;
+    private final CorePlacement placement;
+    private final List<ExitOption> exits;
 
     public MirrorEngine(LayerExecutor target, LayerExecutor draft, SpecOptions options) {
         this(target, draft, options, null);
@@ -71,12 +81,40 @@ public final class MirrorEngine implements DecodingEngine {
         if (exitHead != null && exitHead.dim() != target.config().dim()) {
             throw new IllegalArgumentException("calibrated exit head has width " + exitHead.dim() + ", the target " + target.config().dim());
         }
+        this.planner = new StepPlanner(options.plan(), costs, new AcceptanceModel(), options.gamma());
+        this.exits = exitOptions(target.config().layers());
+        this.placement = options.plan() == PlanMode.AUTO
+                ? CorePlacement.derive(target, draft, Runtime.getRuntime().availableProcessors())
+                : CorePlacement.asGiven(target, draft);
+        LoggerFactory.getLogger(MirrorEngine.class).info("mirror: {} plan, placements {}", options.plan().key(),
+                placement.describe());
         this.draftPipeline = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "mirror-draft-pipeline");
             t.setDaemon(true);
             return t;
         });
     }
+
+    /**
+     * The early exits the planner chooses between: the calibrated layer when a head was fitted, the given
+     * layer when one was set, the paper's L/2 under a fixed plan; planned and free, L/4, L/2 and 3L/4 (each
+     * measured for its own costs and hit rate). The configured (or calibrated) layer comes first.
+     */
+    private List<ExitOption> exitOptions(int layers) {
+        List<Integer> layersToTry = new ArrayList<>();
+        layersToTry.add(exitLayer);
+        if (options.plan() == PlanMode.AUTO && exitHead == null && options.exitLayer() < 0) {
+            for (int e : new int[] {layers / 4, (3 * layers) / 4}) {
+                if (e >= 1 && e < layers && !layersToTry.contains(e)) layersToTry.add(e);
+            }
+        }
+        List<ExitOption> out = new ArrayList<>();
+        for (int e : layersToTry) out.add(ExitOption.of(e, new MeasuredCosts(), costs));
+        return List.copyOf(out);
+    }
+
+    /** The early-exit layers the planner may choose from (the first is the configured one). */
+    public List<ExitOption> exits() { return exits; }
 
     @Override
     public String method() { return "mirror"; }
@@ -88,10 +126,15 @@ public final class MirrorEngine implements DecodingEngine {
 
     public SpecOptions options() { return options; }
 
+    /** This engine's planner (its measured costs and acceptance), shared by its sessions. */
+    public StepPlanner planner() { return planner; }
+
+    public CorePlacement placement() { return placement; }
+
     @Override
     public MirrorSession open(GenerationRequest request) {
         return new MirrorSession(request, target, draft, options, exitLayer, exitHead, lookahead, draftPipeline, prefixes,
-                limit);
+                limit, planner, costs, placement, exits);
     }
 
     /** Mirror steps fuse only under load, when they are plain ones; with no load limit they never do. */
@@ -119,5 +162,6 @@ public final class MirrorEngine implements DecodingEngine {
     @Override
     public void close() {
         draftPipeline.shutdownNow();
+        placement.close();
     }
 }

@@ -1,8 +1,10 @@
 package org.mirrorsd.decoding.spec;
 
-import java.util.SplittableRandom;
+import java.util.Arrays;
 import org.mirrorsd.decoding.calibration.LinearHead;
+import org.mirrorsd.decoding.planning.DraftLength;
 import org.mirrorsd.decoding.sampling.ConstraintCursor;
+import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
 import org.mirrorsd.devices.ForwardBatch;
@@ -15,7 +17,7 @@ import org.mirrorsd.devices.LayerExecutor;
  */
 public final class DraftModel {
     private static final int CHUNK = 64;
-    private final LayerExecutor exec;
+    private LayerExecutor exec;
     private final ForwardBatch batch;
     private final float[] logits;
     private final int vocab;
@@ -54,6 +56,9 @@ public final class DraftModel {
 
     public LayerExecutor executor() { return exec; }
 
+    /** Runs the following passes on {@code sibling}: the same weights on other threads (a core placement). */
+    public void runOn(LayerExecutor sibling) { this.exec = sibling; }
+
     /**
      * Feeds {@code sequence[cache.length() .. length)} into the cache. With {@code wantLogits} the logits of
      * position {@code length - 1} are left in {@link #logits()} (the last token must then be fed here).
@@ -84,35 +89,40 @@ public final class DraftModel {
 
     /**
      * Drafts up to {@code n} tokens after {@code sequence[0..length)} using {@code cache}, which must hold a
-     * prefix of that sequence. Greedy: argmax; otherwise sampled from the request's transformed distribution.
+     * prefix of that sequence, stopping early when {@code stop} says so. Greedy: argmax; otherwise the keyed
+     * draw of each token's output position over the request's transformed distribution.
      */
-    public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, SplittableRandom random) {
-        return draft(cache, sequence, length, n, sampling, random, ConstraintCursor.none());
+    public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, KeyedNoise noise,
+                       DraftLength stop) {
+        return draft(cache, sequence, length, n, sampling, noise, stop, ConstraintCursor.none());
     }
 
     /**
      * As above, each row masked by {@code constraint} (at the committed state, advanced along the draft); the
      * draft ends early where the constraint says nothing can follow.
      */
-    public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, SplittableRandom random,
-                       ConstraintCursor constraint) {
+    public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, KeyedNoise noise,
+                       DraftLength stop, ConstraintCursor constraint) {
         n = Math.min(n, cache.capacity() - length);
         if (n <= 0) return Draft.EMPTY;
         catchUp(cache, sequence, length, true);
         int[] tokens = new int[n];
+        float[] confidence = new float[n];
         float[][] probs = sampling.isGreedy() ? null : new float[n][];
         int made = 0;
         int fed = 0;
         boolean alive = true;
         while (made < n && alive) {
-            tokens[made] = pick(logits, 0, sampling, random, probs, made, constraint);
+            tokens[made] = pick(logits, 0, sampling, noise, length + made, probs, made, confidence, constraint);
             alive = constraint.advance(tokens[made]);
             made++;
             if (alive) {
-                int streamed = stream(lastHidden, 0, n - made, sampling, random, tokens, made, probs, constraint);
+                int streamed = stream(lastHidden, 0, n - made, sampling, noise, tokens, made, length, probs, confidence,
+                        constraint);
                 made += Math.abs(streamed);
                 alive = streamed >= 0;
             }
+            if (made < n && alive && !stop.more(made, confidence)) break;
             if (made < n && alive) {
                 // Feed what this pass proposed (several tokens when streaming) and read the last one's logits.
                 batch.clear();
@@ -126,55 +136,56 @@ public final class DraftModel {
             }
         }
         if (made < n) {
-            tokens = java.util.Arrays.copyOf(tokens, made);
-            if (probs != null) probs = java.util.Arrays.copyOf(probs, made);
+            return new Draft(Arrays.copyOf(tokens, made), probs == null ? null : Arrays.copyOf(probs, made),
+                    Arrays.copyOf(confidence, made));
         }
-        return new Draft(tokens, probs);
+        return new Draft(tokens, probs, confidence);
     }
 
     /**
      * Speculative streaming: up to {@code max} more tokens from the lookahead heads applied to one hidden state
-     * (the one whose own logits gave the token just proposed), written to {@code out[outOff..]}. Returns how many.
+     * (the one whose own logits gave the token just proposed), written to {@code out[outOff..]}; token
+     * {@code out[i]} is the one at output position {@code base + i}. Each head's row is masked by
+     * {@code constraint}, advanced along. Returns how many tokens were made, negated when the constraint says
+     * nothing can follow the last one (the caller stops drafting).
      */
-    public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, SplittableRandom random, int[] out,
-                      int outOff, float[][] probs) {
-        return Math.abs(stream(hidden, hOff, max, sampling, random, out, outOff, probs, ConstraintCursor.none()));
-    }
-
-    /**
-     * As above with each head's row masked by {@code constraint}, advanced along. Returns how many tokens were
-     * made, negated when the constraint says nothing can follow the last one (the caller stops drafting).
-     */
-    public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, SplittableRandom random, int[] out,
-                      int outOff, float[][] probs, ConstraintCursor constraint) {
+    public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, KeyedNoise noise, int[] out,
+                      int outOff, int base, float[][] probs, float[] confidence, ConstraintCursor constraint) {
         if (lookahead == null || max <= 0) return 0;
         int heads = Math.min(max, lookahead.length);
         int dim = lastHidden.length;
-        float[] h = hOff == 0 && hidden.length == dim ? hidden : java.util.Arrays.copyOfRange(hidden, hOff, hOff + dim);
+        float[] h = hOff == 0 && hidden.length == dim ? hidden : Arrays.copyOfRange(hidden, hOff, hOff + dim);
         for (int j = 0; j < heads; j++) {
             lookahead[j].applyRow(h, j, headHidden);
         }
         exec.logitsOfHidden(headHidden, heads, headLogits);
         for (int j = 0; j < heads; j++) {
-            out[outOff + j] = pick(headLogits, j * vocab, sampling, random, probs, outOff + j, constraint);
+            out[outOff + j] = pick(headLogits, j * vocab, sampling, noise, base + outOff + j, probs, outOff + j,
+                    confidence, constraint);
             if (!constraint.advance(out[outOff + j])) return -(j + 1);
         }
         return heads;
     }
 
-    /** Chooses a draft token from logits at {@code off}; when sampling, records q in {@code probs[k]}. */
-    public int pick(float[] rowLogits, int off, SamplingParams sampling, SplittableRandom random, float[][] probs, int k) {
-        return pick(rowLogits, off, sampling, random, probs, k, ConstraintCursor.none());
-    }
-
-    /** As above after masking the row (in place) with the constraint's current state. */
-    public int pick(float[] rowLogits, int off, SamplingParams sampling, SplittableRandom random, float[][] probs, int k,
-                    ConstraintCursor constraint) {
+    /**
+     * Chooses the draft token at output position {@code position} from logits at {@code off}, after masking the
+     * row (in place) with the constraint's current state; when sampling, records q in {@code probs[k]}.
+     * {@code confidence[k]} gets the draft's probability of its token (raw softmax under greedy), the planner's
+     * signal for the draft length.
+     */
+    public int pick(float[] rowLogits, int off, SamplingParams sampling, KeyedNoise noise, int position,
+                    float[][] probs, int k, float[] confidence, ConstraintCursor constraint) {
         constraint.apply(rowLogits, off, vocab);
-        if (sampling.isGreedy()) return TokenDistribution.argmax(rowLogits, off, vocab);
+        if (sampling.isGreedy()) {
+            int t = TokenDistribution.argmax(rowLogits, off, vocab);
+            confidence[k] = (float) Math.exp(TokenDistribution.logProb(rowLogits, off, vocab, t));
+            return t;
+        }
         float[] q = new float[vocab];
         TokenDistribution.probabilities(rowLogits, off, vocab, sampling, q);
         probs[k] = q;
-        return TokenDistribution.sample(q, vocab, random.nextDouble());
+        int t = noise.sample(q, vocab, position);
+        confidence[k] = q[t];
+        return t;
     }
 }

@@ -1,30 +1,35 @@
 package org.mirrorsd.decoding.spec;
 
-import java.util.SplittableRandom;
+import org.mirrorsd.decoding.planning.DraftLength;
 import org.mirrorsd.decoding.sampling.ConstraintCursor;
+import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.devices.KvCache;
 
-/** Classic speculative decoding's proposer: a smaller model drafts γ tokens one by one. */
+/** Classic speculative decoding's proposer: a smaller model drafts up to γ tokens one by one. */
 public final class DraftModelProposer implements Proposer {
     private final DraftModel draft;
     private final KvCache cache;
     private final SamplingParams sampling;
-    private final SplittableRandom random;
+    private final KeyedNoise noise;
+    private final DraftLength stop;
     private final LogitProcessor processor;
 
-    public DraftModelProposer(DraftModel draft, SamplingParams sampling, SplittableRandom random) {
-        this(draft, sampling, random, LogitProcessor.NONE);
+    /** @param stop when to end a window early (the planner's rule, or {@link DraftLength#FULL}) */
+    public DraftModelProposer(DraftModel draft, SamplingParams sampling, KeyedNoise noise, DraftLength stop) {
+        this(draft, sampling, noise, stop, LogitProcessor.NONE);
     }
 
     /** @param processor the request's grammar / logit bias, applied to the draft's rows as to the target's */
-    public DraftModelProposer(DraftModel draft, SamplingParams sampling, SplittableRandom random, LogitProcessor processor) {
+    public DraftModelProposer(DraftModel draft, SamplingParams sampling, KeyedNoise noise, DraftLength stop,
+                              LogitProcessor processor) {
         this.processor = processor;
         this.draft = draft;
         this.cache = draft.executor().newCache(draft.executor().config().contextLength());
         this.sampling = sampling;
-        this.random = random;
+        this.noise = noise;
+        this.stop = stop;
     }
 
     @Override
@@ -34,7 +39,7 @@ public final class DraftModelProposer implements Proposer {
 
     @Override
     public Draft propose(int[] sequence, int length, int n, int constraintState) {
-        return draft.draft(cache, sequence, length, n, sampling, random, new ConstraintCursor(processor, constraintState));
+        return draft.draft(cache, sequence, length, n, sampling, noise, stop, new ConstraintCursor(processor, constraintState));
     }
 
     @Override

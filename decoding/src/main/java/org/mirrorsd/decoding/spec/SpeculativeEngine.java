@@ -10,6 +10,13 @@ import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.decoding.StepResult;
+import org.mirrorsd.decoding.planning.AcceptanceModel;
+import org.mirrorsd.decoding.planning.CorePlacement;
+import org.mirrorsd.decoding.planning.CostSource.Pass;
+import org.mirrorsd.decoding.planning.MeasuredCosts;
+import org.mirrorsd.decoding.planning.Placement;
+import org.mirrorsd.decoding.planning.PlanMode;
+import org.mirrorsd.decoding.planning.StepPlanner;
 import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LlamaConfig;
 
@@ -27,10 +34,15 @@ public final class SpeculativeEngine implements DecodingEngine {
     private final FusedForward fused;
     private final PrefixCache prefixes;
     private final SpeculationLimit limit;
+    private final MeasuredCosts costs = new MeasuredCosts();
+    private final StepPlanner planner;
+    private final AutoCloseable owned;
 
     private SpeculativeEngine(String method, LayerExecutor target, SpecOptions options,
-                              Function<Session, Proposer> proposers, PrefixCache prefixes) {
+                              Function<Session, Proposer> proposers, PrefixCache prefixes, AutoCloseable owned) {
         this.method = method;
+        this.owned = owned;
+        this.planner = new StepPlanner(options.plan(), costs, new AcceptanceModel(), options.gamma());
         this.target = target;
         this.options = options;
         this.proposers = proposers;
@@ -54,10 +66,20 @@ public final class SpeculativeEngine implements DecodingEngine {
                                                    org.mirrorsd.decoding.calibration.LinearHead[] lookahead,
                                                    PrefixCache prefixes) {
         checkVocabularies(target, draft);
+        // The draft runs while the target waits: planned, it gets all the target's threads (the serial placement).
+        CorePlacement placement = options.plan() == PlanMode.AUTO
+                ? CorePlacement.derive(target, draft, Runtime.getRuntime().availableProcessors())
+                : CorePlacement.asGiven(target, draft);
+        LayerExecutor drafting = placement.draft(Placement.SERIAL);
         // One DraftModel (batch buffers) per session: sessions may run concurrently.
-        return new SpeculativeEngine("sd", target, options,
-                s -> new DraftModelProposer(new DraftModel(draft, lookahead), s.sampling(), s.random().split(),
-                        s.processor()), prefixes);
+        return new SpeculativeEngine("sd", target, options, s -> {
+            // Caches come from the given executor (it counts them), the passes run on the placement's.
+            DraftModel model = new DraftModel(draft, lookahead);
+            Proposer p = new DraftModelProposer(model, s.sampling(), s.noise(),
+                    s.engine().planner.draftLength(Placement.SERIAL), s.processor());
+            model.runOn(drafting);
+            return p;
+        }, prefixes, placement);
     }
 
     public static SpeculativeEngine withNgrams(LayerExecutor target, SpecOptions options) {
@@ -66,7 +88,7 @@ public final class SpeculativeEngine implements DecodingEngine {
 
     public static SpeculativeEngine withNgrams(LayerExecutor target, SpecOptions options, PrefixCache prefixes) {
         return new SpeculativeEngine("ngram", target, options,
-                s -> new NgramProposer(options.ngramMin(), options.ngramMax()), prefixes);
+                s -> new NgramProposer(options.ngramMin(), options.ngramMax()), prefixes, null);
     }
 
     static void checkVocabularies(LayerExecutor target, LayerExecutor draft) {
@@ -96,8 +118,17 @@ public final class SpeculativeEngine implements DecodingEngine {
         return FusedSteps.step(FusedSteps.ours(sessions, Session.class, s -> s.engine() == this), fused);
     }
 
+    /** This engine's planner (draft lengths from measured costs and acceptance). */
+    public StepPlanner planner() { return planner; }
+
     @Override
-    public void close() {}
+    public void close() {
+        try {
+            if (owned != null) owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the draft placement", e);
+        }
+    }
 
     final class Session extends SpeculativeSessionBase implements FusedSteps.Participant {
         private final SequenceRunner runner;
@@ -122,7 +153,7 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         org.mirrorsd.decoding.sampling.SamplingParams sampling() { return sampling; }
 
-        java.util.SplittableRandom random() { return random; }
+        org.mirrorsd.decoding.sampling.KeyedNoise noise() { return noise; }
 
         org.mirrorsd.decoding.sampling.LogitProcessor processor() { return processor; }
 
@@ -134,10 +165,19 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         @Override
         protected void decode() {
+            long stepStart = System.nanoTime();
+            long before = stats.generated;
             int rows = prepare();
             long t0 = System.nanoTime();
             runner.forward(window, 0, rows);
-            complete(System.nanoTime() - t0);
+            long pass = System.nanoTime() - t0;
+            // Costs are learnt from steps run alone: a fused pass's time is shared by its sessions.
+            costs.observe(Placement.SERIAL, Pass.TARGET_FULL, rows, pass);
+            if (draft.size() > 0 && draft.confidence() != null) {
+                costs.observe(Placement.SERIAL, Pass.DRAFT, 1, (t0 - stepStart) / draft.size());
+            }
+            complete(pass);
+            planner.observeStep(System.nanoTime() - stepStart, (int) (stats.generated - before));
         }
 
         /** Drafts up to γ tokens: the window is the last committed token and the draft. */
@@ -146,6 +186,7 @@ public final class SpeculativeEngine implements DecodingEngine {
             // Under load (see SpeculationLimit) the step is a plain one, still verified like any other (an empty
             // draft); the draft model catches up when drafting resumes.
             int n = limit.exceeded() ? 0 : Math.min(options.gamma(), remainingBudget() - 1);
+            if (method.equals("ngram")) n = planner.ngramWindow(n);
             long t0 = System.nanoTime();
             draft = n > 0 ? proposer.propose(sequence, sequenceLength, n, constraintState) : Draft.EMPTY;
             stats.draftNanos += System.nanoTime() - t0;
@@ -159,7 +200,8 @@ public final class SpeculativeEngine implements DecodingEngine {
         public void complete(long passNanos) {
             stats.targetPasses++;
             stats.targetSuffixNanos += passNanos;
-            verifyAndCommit(draft.tokens(), draft.size(), runner.logits(), draft.probs());
+            int accepted = verifyAndCommit(draft.tokens(), draft.size(), runner.logits(), draft.probs());
+            if (draft.size() > 0) planner.acceptance().observeVerification(draft.confidence(), draft.size(), accepted);
             runner.truncate(sequenceLength - 1);
             proposer.rollback(sequenceLength);
         }

@@ -48,6 +48,9 @@ public final class CpuExecutor implements LayerExecutor {
     @Override
     public LlamaConfig config() { return c; }
 
+    /** Threads of this executor's pool (the caller included). */
+    public int threads() { return pool.threads(); }
+
     public LlamaModel model() { return model; }
 
     @Override

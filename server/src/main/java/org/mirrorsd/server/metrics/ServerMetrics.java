@@ -25,6 +25,9 @@ public final class ServerMetrics {
     private final LongAdder drafted = new LongAdder();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder targetPasses = new LongAdder();
+    private final LongAdder plannedSdSteps = new LongAdder();
+    private final LongAdder plannedMirrorSteps = new LongAdder();
+    private final LongAdder plannedBranches = new LongAdder();
     private final LongAdder decodeSteps = new LongAdder();
     private final LongAdder decodeStepSequences = new LongAdder();
     private final Histogram timeToFirstToken = new Histogram(LATENCY_BOUNDS);
@@ -66,6 +69,9 @@ public final class ServerMetrics {
         drafted.add(stats.drafted);
         accepted.add(stats.accepted);
         targetPasses.add(stats.targetPasses);
+        plannedSdSteps.add(stats.plannedSdSteps);
+        plannedMirrorSteps.add(stats.plannedMirrorSteps);
+        plannedBranches.add(stats.plannedBranches);
     }
 
     /** A scheduler step over {@code sequences} sequences (several when their forward passes were fused). */
@@ -90,6 +96,11 @@ public final class ServerMetrics {
         counter(out, "mirrorsd_speculative_drafted_tokens_total", "Draft tokens proposed.", drafted.sum());
         counter(out, "mirrorsd_speculative_accepted_tokens_total", "Draft tokens accepted.", accepted.sum());
         counter(out, "mirrorsd_target_passes_total", "Target model forward passes.", targetPasses.sum());
+        counter(out, "mirrorsd_plan_sd_steps_total", "Mirror-SD steps the planner ran as the serial SD step.",
+                plannedSdSteps.sum());
+        counter(out, "mirrorsd_plan_mirror_steps_total", "Mirror-SD steps the planner ran as Mirror steps.",
+                plannedMirrorSteps.sum());
+        counter(out, "mirrorsd_plan_branches_total", "Branch rollouts the planner launched.", plannedBranches.sum());
         counter(out, "mirrorsd_decode_steps_total", "Decoding steps run by the scheduler.", decodeSteps.sum());
         counter(out, "mirrorsd_decode_step_sequences_total",
                 "Sequences stepped; divided by the steps, the mean batch of continuous batching.", decodeStepSequences.sum());
