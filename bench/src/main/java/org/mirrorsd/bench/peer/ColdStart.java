@@ -22,19 +22,20 @@ import org.mirrorsd.models.ModelLoader;
  * mode), started with this JVM's own flags and class path.
  */
 final class ColdStart {
-    /** Load = model file opened and executor made (any warm-up at load included); TTFT of request 1 and 2. */
+    /** Load = model file opened and executor made (the warm-up included, when asked); TTFT of request 1 and 2. */
     record Result(double loadMs, double firstTtftMs, double secondTtftMs) {}
 
     private ColdStart() {}
 
     /** Runs {@link #measure} in a child JVM and parses its one line of output. */
-    static Result inFreshJvm(Path model, int threads, int promptTokens) throws IOException {
+    static Result inFreshJvm(Path model, int threads, int promptTokens, boolean warmUp) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.mirrorsd.cli.Main", "bench", "peer",
                 "--cold-start", "--model", model.toString(), "--threads", String.valueOf(threads),
                 "--ttft-prompt", String.valueOf(promptTokens)));
+        if (warmUp) cmd.add("--warm-up");
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         try {
@@ -48,10 +49,11 @@ final class ColdStart {
         return new Result(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]));
     }
 
-    /** The child's side: load, then two requests of {@code promptTokens} tokens, each until its first token. */
-    static Result measure(Path model, int threads, int promptTokens) throws IOException {
+    /** The child's side: load (and warm up, as the server does), then two requests of {@code promptTokens} tokens, each until its first token. */
+    static Result measure(Path model, int threads, int promptTokens, boolean warmUp) throws IOException {
         long t0 = System.nanoTime();
         try (LlamaModel m = ModelLoader.loadWeights(model); CpuExecutor exec = new CpuExecutor(m, threads)) {
+            if (warmUp) exec.warmUp();
             double load = (System.nanoTime() - t0) / 1e6;
             try (DecodingEngine ar = Engines.create("ar", exec, null, SpecOptions.defaults())) {
                 int[] prompt = OwnRuns.prompt(Math.min(promptTokens, m.config().contextLength() - 1), m.config().vocabSize());

@@ -33,6 +33,7 @@ public final class PeerCommand {
             .flag("no-peer", "run ours only")
             .option("ttft-prompt", "N", "prompt tokens of the cold-start TTFT request (default 128; 0 = skip)")
             .flag("cold-start", "internal: the fresh JVM's side of the TTFT measurement")
+            .flag("warm-up", "internal: with --cold-start, warm the kernels at load as the server does")
             .build();
 
     /** One (file, threads) cell: per test, our and llama.cpp's tokens/s of every round. */
@@ -50,7 +51,7 @@ public final class PeerCommand {
         List<Integer> threads = ints(a.value("threads", "1,2"), "threads", 1);
         int ttftPrompt = a.intValue("ttft-prompt", 128);
         if (a.flag("cold-start")) {
-            ColdStart.Result r = ColdStart.measure(models.get(0), threads.get(0), ttftPrompt);
+            ColdStart.Result r = ColdStart.measure(models.get(0), threads.get(0), ttftPrompt, a.flag("warm-up"));
             System.out.printf(java.util.Locale.ROOT, "%.1f %.1f %.1f%n", r.loadMs(), r.firstTtftMs(), r.secondTtftMs());
             return 0;
         }
@@ -140,13 +141,16 @@ public final class PeerCommand {
     }
 
     private static void printColdStart(List<Cell> cells, int ttftPrompt) throws java.io.IOException {
-        System.out.printf("%ntime to first token of a %d-token prompt in a fresh JVM (load = file opened, executor made)%n%n", ttftPrompt);
-        System.out.println("| file | threads | load ms | first request TTFT ms | second request TTFT ms |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.printf("%ntime to first token of a %d-token prompt in a fresh JVM (load = file opened, executor made, "
+                + "kernels warmed up when so; the server warms up)%n%n", ttftPrompt);
+        System.out.println("| file | threads | warm-up at load | load ms | first request TTFT ms | load + TTFT ms | second request TTFT ms |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (Cell c : cells) {
-            ColdStart.Result r = ColdStart.inFreshJvm(c.model(), c.threads(), ttftPrompt);
-            System.out.printf("| %s | %d | %.0f | %.0f | %.0f |%n", c.model().getFileName(), c.threads(), r.loadMs(),
-                    r.firstTtftMs(), r.secondTtftMs());
+            for (boolean warm : new boolean[] {false, true}) {
+                ColdStart.Result r = ColdStart.inFreshJvm(c.model(), c.threads(), ttftPrompt, warm);
+                System.out.printf("| %s | %d | %s | %.0f | %.0f | %.0f | %.0f |%n", c.model().getFileName(), c.threads(),
+                        warm ? "yes" : "no", r.loadMs(), r.firstTtftMs(), r.loadMs() + r.firstTtftMs(), r.secondTtftMs());
+            }
         }
     }
 
