@@ -63,4 +63,29 @@ class ModelScalerTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ModelScaler.scaledConfig(real.config(), new ModelScaler.Shape(256, 688, 12, 8)));
     }
+
+    @Test
+    void scaledGgufKeepsTheTokenizerAndChatMetadata(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("scaled-tok.gguf");
+        try (LlamaModel real = ModelLoader.loadWeights(org.mirrorsd.testing.SharedFiles.model("stories260K.gguf"))) {
+            ModelScaler.writeGguf(real, new ModelScaler.Shape(128, 352, 6, 16), GgmlType.F32, 3, out);
+            try (org.mirrorsd.models.LoadedModel scaled = ModelLoader.load(out, null, null)) {
+                for (String key : new String[] {"tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type",
+                        "tokenizer.ggml.model", "tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id"}) {
+                    org.junit.jupiter.api.Assertions.assertTrue(scaled.model().metadata().containsKey(key), key);
+                    Object a = real.metadata().get(key), b = scaled.model().metadata().get(key);
+                    if (a instanceof Object[] x) assertArrayEquals(x, (Object[]) b, key);
+                    else if (a instanceof float[] x) assertArrayEquals(x, (float[]) b, key);
+                    else if (a instanceof int[] x) assertArrayEquals(x, (int[]) b, key);
+                    else assertEquals(a, b, key);
+                }
+                assertEquals(128, scaled.config().dim());
+                // The embedded tokenizer is used: no tokenizer.bin lies beside the temp file.
+                try (org.mirrorsd.models.LoadedModel original = ModelLoader.load(
+                        org.mirrorsd.testing.SharedFiles.model("stories260K.gguf"), null, null)) {
+                    assertArrayEquals(original.tokenizer().encode("Once upon a time"), scaled.tokenizer().encode("Once upon a time"));
+                }
+            }
+        }
+    }
 }

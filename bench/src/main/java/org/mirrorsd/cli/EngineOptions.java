@@ -19,7 +19,8 @@ import org.mirrorsd.models.ModelLoader;
 /** The model, draft and decoding flags that generate and bench share, and what they build. */
 final class EngineOptions implements AutoCloseable {
     static CommandLine.Builder declare(CommandLine.Builder b) {
-        return b.option("model", "PATH", "target model: GGUF or llama2.c .bin")
+        return b.option("model", "PATH", "target model: GGUF or llama2.c .bin, a directory of GGUFs, or a Hugging Face owner/repo[:QUANT]")
+                .option("quant", "TAG", "quant tag that picks the GGUF in a directory or repository (e.g. Q4_K_M)")
                 .option("tokenizer", "PATH", "tokenizer (default: inside the GGUF, or tokenizer.bin / tok<vocab>.bin beside the model)")
                 .option("decoding", "METHOD", "ar | sd | ngram | mirror (default ar)")
                 .option("draft", "PATH", "draft model for sd and mirror")
@@ -56,7 +57,7 @@ final class EngineOptions implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         int draftThreads = a.intValue("draft-threads", 1);
         int threads = a.intValue("threads", needsDraft && method.equals("mirror") ? Math.max(1, cores - draftThreads) : cores);
-        target = ModelLoader.load(model, a.pathValue("tokenizer").orElse(null), null);
+        target = ModelLoader.load(model, a.pathValue("tokenizer").orElse(null), null, a.value("quant", null));
         LlamaModel d = null;
         LayerExecutor de = null;
         java.util.List<String> providers = a.has("onnx-providers")

@@ -10,11 +10,18 @@ import java.nio.file.Path;
  * @param name          model id reported by the API; {@code null} = derived from the file name
  * @param contextLength context length override; {@code null} = the model's own
  * @param chatTemplate  chat template override; {@code null} = detect from the model
+ * @param quant         quant tag (e.g. {@code Q4_K_M}) that picks the GGUF when {@code path} is a directory or a
+ *                      Hugging Face {@code owner/repo}; {@code null} = the only one, else Q4_K_M, else a preference list
  */
-public record ModelConfig(Path path, Path tokenizer, String name, Integer contextLength, ChatTemplate chatTemplate) {
+public record ModelConfig(Path path, Path tokenizer, String name, Integer contextLength, ChatTemplate chatTemplate,
+                          String quant) {
+
+    public ModelConfig(Path path, Path tokenizer, String name, Integer contextLength, ChatTemplate chatTemplate) {
+        this(path, tokenizer, name, contextLength, chatTemplate, null);
+    }
 
     public static ModelConfig defaults() {
-        return new ModelConfig(null, null, null, null, null);
+        return new ModelConfig(null, null, null, null, null, null);
     }
 
     /** The model id clients see: the configured name, else the file name without its extension. */
@@ -26,6 +33,11 @@ public record ModelConfig(Path path, Path tokenizer, String name, Integer contex
             return "model";
         }
         String file = path.getFileName().toString();
+        var hub = HubReference.parse(path.toString());
+        if (hub.isPresent() && !java.nio.file.Files.exists(path)) {
+            file = hub.get().repo().substring(hub.get().repo().indexOf('/') + 1);
+            return hub.get().quant() == null ? file : file + ":" + hub.get().quant();
+        }
         int dot = file.lastIndexOf('.');
         return dot > 0 ? file.substring(0, dot) : file;
     }

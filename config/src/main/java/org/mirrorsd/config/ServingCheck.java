@@ -19,14 +19,20 @@ final class ServingCheck {
         if (config.model().path() == null) {
             problems.add("model.path: required to serve (set it with --model, "
                     + EnvOverrides.variableFor("model", "path") + " or model.path in the config file)");
-        } else {
+        } else if (!isHubReference(config.model().path())) {
             requireFile(problems, "model.path", config.model().path());
         }
         requireFileIfSet(problems, "model.tokenizer", config.model().tokenizer());
-        requireFileIfSet(problems, "draft.path", config.draft().path());
+        if (!isHubReference(config.draft().path())) requireFileIfSet(problems, "draft.path", config.draft().path());
         requireFileIfSet(problems, "draft.tokenizer", config.draft().tokenizer());
         requireFileIfSet(problems, "decoding.calibration", config.decoding().calibration());
         return problems;
+    }
+
+    /** {@code owner/repo[:QUANT]} naming no local path: the model is downloaded from the Hub when it loads. */
+    private static boolean isHubReference(Path path) {
+        return path != null && !Files.exists(path) && !path.isAbsolute() && !path.toString().startsWith(".")
+                && HubReference.parse(path.toString()).isPresent();
     }
 
     private static void requireFileIfSet(List<String> problems, String key, Path path) {

@@ -15,6 +15,7 @@ import org.mirrorsd.models.gguf.GgufFile;
 import org.mirrorsd.models.gguf.GgufLlamaLoader;
 import org.mirrorsd.models.io.ModelFormatException;
 import org.mirrorsd.models.llama2c.Llama2cLoader;
+import org.mirrorsd.models.source.ModelLocator;
 import org.mirrorsd.models.tokenizer.Tokenizer;
 import org.mirrorsd.models.tokenizer.Tokenizers;
 import org.slf4j.Logger;
@@ -31,15 +32,32 @@ public final class ModelLoader {
 
     private ModelLoader() {}
 
-    /** Just the weights. */
+    /** Just the weights; {@code path} may also be a directory or a Hub reference ({@link ModelLocator}). */
     public static LlamaModel loadWeights(Path path) throws IOException {
-        if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "model file not found");
-        return isGguf(path) ? GgufLlamaLoader.load(path) : Llama2cLoader.load(path);
+        return loadWeights(path, null);
+    }
+
+    /** @param quant the quant tag that picks the GGUF in a directory or repository; null for the default */
+    public static LlamaModel loadWeights(Path path, String quant) throws IOException {
+        Path file = locate(path, quant);
+        return isGguf(file) ? GgufLlamaLoader.load(file) : Llama2cLoader.load(file);
+    }
+
+    /** The local model file {@code path} names: itself, a GGUF in that directory, or a Hub download. */
+    public static Path locate(Path path, String quant) throws IOException {
+        if (Files.isRegularFile(path)) return path;
+        return ModelLocator.fromEnvironment().locate(path.toString(), quant);
     }
 
     /** Weights, tokenizer and chat template; {@code tokenizerPath} may be null. */
     public static LoadedModel load(Path path, Path tokenizerPath, String chatTemplateName) throws IOException {
+        return load(path, tokenizerPath, chatTemplateName, null);
+    }
+
+    /** As {@link #load(Path, Path, String)}, choosing among several GGUFs by {@code quant}. */
+    public static LoadedModel load(Path path, Path tokenizerPath, String chatTemplateName, String quant) throws IOException {
         long t0 = System.nanoTime();
+        path = locate(path, quant);
         LlamaModel model = loadWeights(path);
         try {
             Tokenizer tokenizer = tokenizer(model, path, tokenizerPath);

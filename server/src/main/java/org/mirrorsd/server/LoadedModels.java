@@ -26,7 +26,7 @@ public record LoadedModels(LoadedModel target, LayerExecutor targetCpu, LlamaMod
     public static LoadedModels load(MirrorSdConfig config) throws IOException {
         var mc = config.model();
         LoadedModel target = ModelLoader.load(mc.path(), mc.tokenizer(),
-                mc.chatTemplate() == null ? null : mc.chatTemplate().key());
+                mc.chatTemplate() == null ? null : mc.chatTemplate().key(), mc.quant());
         LlamaModel draft = null;
         try {
             if (mc.contextLength() != null && mc.contextLength() != target.config().contextLength()) {

@@ -40,7 +40,7 @@ public final class GgufFile implements AutoCloseable {
     private static final int MAX_DIMS = 4; // GGML_MAX_DIMS
 
     private final Path path;
-    private final Arena arena;
+    private final List<Arena> arenas;
     private final int version;
     private final Map<String, Object> metadata;
     private final List<GgufTensorInfo> tensors;
@@ -48,10 +48,10 @@ public final class GgufFile implements AutoCloseable {
     private final long dataStart;
     private final int alignment;
 
-    private GgufFile(Path path, Arena arena, int version, Map<String, Object> metadata,
+    private GgufFile(Path path, List<Arena> arenas, int version, Map<String, Object> metadata,
                      List<GgufTensorInfo> tensors, long dataStart, int alignment) {
         this.path = path;
-        this.arena = arena;
+        this.arenas = List.copyOf(arenas);
         this.version = version;
         this.metadata = Collections.unmodifiableMap(metadata);
         this.tensors = List.copyOf(tensors);
@@ -62,8 +62,23 @@ public final class GgufFile implements AutoCloseable {
         this.alignment = alignment;
     }
 
-    /** Maps and parses {@code path}. Format errors throw {@link GgufFormatException} naming the file and field. */
+    /**
+     * Maps and parses {@code path}. Format errors throw {@link GgufFormatException} naming the file and field.
+     * The first shard of a split model ({@code name-00001-of-00003.gguf}, as llama.cpp's gguf-split writes it)
+     * opens every shard: one file whose tensors live in several mappings.
+     */
     public static GgufFile open(Path path) throws IOException {
+        GgufFile first = openSingle(path);
+        try {
+            return GgufSplit.isSplit(first) ? GgufSplit.join(first) : first;
+        } catch (IOException | RuntimeException e) {
+            first.close();
+            throw e;
+        }
+    }
+
+    /** One file, a shard of a split model or not, without looking for the other shards. */
+    static GgufFile openSingle(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
@@ -179,7 +194,24 @@ public final class GgufFile implements AutoCloseable {
             }
             tensors.add(new GgufTensorInfo(t.name(), t.shape(), t.type(), t.offset(), file.asSlice(start, bytes)));
         }
-        return new GgufFile(path, arena, version, metadata, tensors, dataStart, alignment);
+        return new GgufFile(path, List.of(arena), version, metadata, tensors, dataStart, alignment);
+    }
+
+    /** This file's metadata with the tensors (and mappings) of every shard: the joined view of a split model. */
+    GgufFile withShards(List<GgufFile> shards) {
+        List<Arena> all = new ArrayList<>();
+        List<GgufTensorInfo> joined = new ArrayList<>();
+        for (GgufFile s : shards) {
+            all.addAll(s.arenas);
+            joined.addAll(s.tensors);
+        }
+        Set<String> names = new HashSet<>();
+        for (GgufTensorInfo t : joined) {
+            if (!names.add(t.name())) {
+                throw new GgufFormatException(path + ": tensor '" + t.name() + "' appears in two shards");
+            }
+        }
+        return new GgufFile(path, all, version, metadata, joined, dataStart, alignment);
     }
 
     private static long alignUp(long position, int alignment) {
@@ -344,7 +376,7 @@ public final class GgufFile implements AutoCloseable {
     /** Unmaps the file; tensor slices handed out before become unusable. */
     @Override
     public void close() {
-        arena.close();
+        for (Arena a : arenas) a.close();
     }
 
     @Override

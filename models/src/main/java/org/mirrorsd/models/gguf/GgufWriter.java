@@ -16,7 +16,8 @@ import org.mirrorsd.models.tensor.GgmlType;
 /**
  * Writes a GGUF v3 file: metadata, tensor infos, then 32-byte-aligned tensor data streamed from producers,
  * so a large model never has to sit in memory whole. Integer metadata is written as uint32 (as llama.cpp
- * expects), floats as float32.
+ * expects; int32 when negative), {@link Long} as uint64 (use {@link U32} for a uint32 read back as a Long), floats
+ * as float32, doubles as float64.
  */
 public final class GgufWriter {
     private static final int ALIGNMENT = 32;
@@ -34,6 +35,9 @@ public final class GgufWriter {
             return type.bytesFor(n);
         }
     }
+
+    /** A uint32 value above {@link Integer#MAX_VALUE}, or a {@link Long} read from a uint32 key, kept uint32. */
+    public record U32(long value) {}
 
     private final Map<String, Object> metadata = new LinkedHashMap<>();
     private final List<Entry> tensors = new ArrayList<>();
@@ -86,9 +90,12 @@ public final class GgufWriter {
 
     private static void value(Buf b, Object v) {
         switch (v) {
+            case U32 u -> b.u32(4).u32((int) u.value());
+            case Integer i when i < 0 -> b.u32(5).u32(i);
             case Integer i -> b.u32(4).u32(i);
             case Long l -> b.u32(10).u64(l);
             case Float f -> b.u32(6).f32(f);
+            case Double d -> b.u32(12).u64(Double.doubleToRawLongBits(d));
             case Boolean z -> b.u32(7).u8(z ? 1 : 0);
             case String s -> b.u32(8).str(s);
             case String[] a -> {
@@ -102,6 +109,22 @@ public final class GgufWriter {
             case int[] a -> {
                 b.u32(9).u32(5).u64(a.length);
                 for (int i : a) b.u32(i);
+            }
+            case long[] a -> {
+                boolean u32 = java.util.Arrays.stream(a).allMatch(x -> x >= 0 && x <= 0xFFFF_FFFFL);
+                b.u32(9).u32(u32 ? 4 : 11).u64(a.length);
+                for (long x : a) {
+                    if (u32) b.u32((int) x);
+                    else b.u64(x);
+                }
+            }
+            case boolean[] a -> {
+                b.u32(9).u32(7).u64(a.length);
+                for (boolean z : a) b.u8(z ? 1 : 0);
+            }
+            case double[] a -> {
+                b.u32(9).u32(12).u64(a.length);
+                for (double d : a) b.u64(Double.doubleToRawLongBits(d));
             }
             default -> throw new IllegalArgumentException("unsupported metadata value " + v.getClass());
         }

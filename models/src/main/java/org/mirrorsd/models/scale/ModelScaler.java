@@ -56,8 +56,9 @@ public final class ModelScaler {
         LlamaConfig c = model.config();
         LlamaConfig n = scaledConfig(c, shape);
         float normScale = (float) Math.sqrt((double) c.dim() / n.dim());
-        GgufWriter w = new GgufWriter()
-                .put("general.architecture", "llama")
+        GgufWriter w = new GgufWriter();
+        keepMetadata(model, w);
+        w.put("general.architecture", "llama")
                 .put("general.name", model.name() + "-scaled-" + n.dim() + "x" + n.layers())
                 .put("general.file_type", type == GgmlType.F32 ? 0 : 7)
                 .put("llama.context_length", n.contextLength())
@@ -103,7 +104,32 @@ public final class ModelScaler {
                     matrix(lw == null ? null : lw.w2(), n.dim(), n.hiddenDim(), Fill.ZERO, Fill.ZERO, type, s + 8));
         }
         w.tensor("output_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(model.weights().finalNorm(), n.dim(), normScale, seed + 7));
+        float[] ropeFreqs = model.weights().ropeFreqFactors();
+        if (ropeFreqs != null) { // head size is kept, so the per-pair factors apply unchanged
+            w.tensor("rope_freqs.weight", new long[] {ropeFreqs.length}, GgmlType.F32, o -> { for (float f : ropeFreqs) o.putFloat(f); });
+        }
         w.write(out);
+    }
+
+    /** Keys the scaler writes itself; every other key of the input is copied, so tokenizer, chat template and
+     * rope scaling survive (llama.cpp needs the tokenizer to load the scaled file for a side-by-side run). */
+    private static final java.util.Set<String> REWRITTEN = java.util.Set.of("general.architecture", "general.name",
+            "general.file_type", "context_length", "embedding_length", "block_count", "feed_forward_length",
+            "attention.head_count", "attention.head_count_kv", "rope.dimension_count", "rope.freq_base",
+            "attention.layer_norm_rms_epsilon");
+
+    private static void keepMetadata(LlamaModel model, GgufWriter w) {
+        String arch = String.valueOf(model.metadata().getOrDefault("general.architecture", "llama"));
+        for (var e : model.metadata().entrySet()) {
+            String key = e.getKey();
+            String local = key.startsWith(arch + ".") ? key.substring(arch.length() + 1) : key;
+            if (REWRITTEN.contains(key) || REWRITTEN.contains(local) || key.startsWith("split.")) continue;
+            if (!key.equals(local) && !arch.equals("llama")) continue; // another family's keys mean nothing to "llama"
+            Object v = e.getValue();
+            if (v.getClass() == Object[].class) continue; // arrays of arrays: no llama key uses them
+            if (v instanceof Long l && l >= 0 && l <= 0xFFFF_FFFFL) v = new GgufWriter.U32(l); // read back from uint32
+            w.put(key.equals(local) ? key : "llama." + local, v);
+        }
     }
 
     /** What fills the matrix outside the real block: extra columns of real rows, and whole extra rows. */
