@@ -100,13 +100,13 @@ public final class PeerCommand {
                     measureOurs(executors.get(i), chunk, decode, prompts, tests, c.ours());
                     if (!peerFirst && peer.isPresent()) measurePeer(peer.get(), c, decode, prompts);
                 }
-                System.err.printf("round %d of %d done%n", r + 1, rounds);
+                // The table so far after every round: a long run on a busy machine still leaves figures if cut short.
+                printTable(cells, tests, bandwidth, r + 1);
             }
         } finally {
             for (CpuExecutor e : executors) e.close();
             for (LlamaModel m : loaded) m.close();
         }
-        printTable(cells, tests, bandwidth, rounds);
         if (ttftPrompt > 0) printColdStart(cells, ttftPrompt);
         return 0;
     }
@@ -124,7 +124,7 @@ public final class PeerCommand {
     }
 
     private static void printTable(List<Cell> cells, List<String> tests, Map<Integer, Double> bandwidth, int rounds) {
-        System.out.printf("%nmedian of %d interleaved rounds; spread = (max - min) / median over the rounds; "
+        System.out.printf("%nafter %d interleaved round(s): medians; spread = (max - min) / median over the rounds; "
                 + "bound = read bandwidth / weight bytes per token (decode only)%n%n", rounds);
         System.out.println("| file | type | MB/token | threads | test | mirror-sd tok/s | llama.cpp tok/s | ratio | bound tok/s | spread ours / theirs |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
