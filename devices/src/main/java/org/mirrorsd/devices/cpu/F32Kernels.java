@@ -7,8 +7,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float weights times activation rows, the kernels every float format shares: F32 weights are read where they
- * are mapped, F16 and BF16 rows are widened to floats once per tile ({@link HalfKernels}) and come here too.
+ * Float weights times activation rows, the kernels every float format shares: decoding streams F32 rows where
+ * they are mapped; with four or more activation rows F32 tiles are copied, and F16/BF16 tiles widened
+ * ({@link HalfKernels}), to a heap array once and multiplied with every row by one register tile.
  *
  * <p>One accumulation order for every kernel: each (weight row, activation row) pair has one FMA chain over
  * the row in steps of {@code FL} lanes, its lanes added by {@link VectorKernels#sumLanes}, then the scalar tail
@@ -28,25 +29,43 @@ final class F32Kernels {
 
     /**
      * {@code out[r * outWidth + outRow0 + k] = w_k . in[r * inWidth ..]} for weight rows {@code k < wRows} and
-     * activation rows {@code r < rows}. Tiles of four weight rows by four activation rows (16 independent FMA
-     * chains, 8 loads per 16 FMAs) when there are enough rows; the weight tile stays in cache while every
-     * activation tile passes over it, so each weight byte comes from memory once per call.
+     * activation rows {@code r < rows}. Decoding (under four rows) streams four mapped weight rows side by side;
+     * with more rows each tile of four weight rows is copied to the heap once and multiplied with every
+     * activation row from there ({@link #tileTimesRows}, shared with the widened F16/BF16 tiles: one set of
+     * tile kernels, and their loads see heap arrays only, which C2 compiles far better than a mix of mapped and
+     * heap segments — measured ~10x on prefill).
      */
     static void matvec(MemorySegment w, long base, long rowBytes, int wRows, int n, float[] in, int inWidth, int rows,
                        float[] out, int outRow0, int outWidth) {
-        float[] lanes = rows >= 4 ? new float[16 * FL] : null;
+        if (rows >= 4) {
+            float[] tile = new float[4 * n];
+            float[] lanes = new float[16 * FL];
+            for (int k = 0; k < wRows; k += 4) {
+                int count = Math.min(4, wRows - k);
+                MemorySegment.copy(w, LE_FLOAT, base + k * rowBytes, tile, 0, count * n);
+                tileTimesRows(tile, count, n, in, inWidth, rows, out, outRow0 + k, outWidth, lanes);
+            }
+            return;
+        }
         int k = 0;
         for (; k + 4 <= wRows; k += 4) {
-            long off = base + k * rowBytes;
-            int r = 0;
-            for (; r + 4 <= rows; r += 4) tile4x4(w, off, rowBytes, in, r * inWidth, inWidth, n, out, r * outWidth + outRow0 + k, outWidth, lanes);
-            for (; r < rows; r++) tile4x1(w, off, rowBytes, in, r * inWidth, n, out, r * outWidth + outRow0 + k);
+            for (int r = 0; r < rows; r++) tile4x1(w, base + k * rowBytes, rowBytes, in, r * inWidth, n, out, r * outWidth + outRow0 + k);
         }
         for (; k < wRows; k++) {
-            long off = base + k * rowBytes;
-            int r = 0;
-            for (; r + 4 <= rows; r += 4) tile1x4(w, off, in, r * inWidth, inWidth, n, out, r * outWidth + outRow0 + k, outWidth);
-            for (; r < rows; r++) out[r * outWidth + outRow0 + k] = dot(w, off, in, r * inWidth, n);
+            for (int r = 0; r < rows; r++) out[r * outWidth + outRow0 + k] = dot(w, base + k * rowBytes, in, r * inWidth, n);
+        }
+    }
+
+    /** Weight rows {@code tile[0 .. count * n)} (count <= 4) times every activation row, into columns from {@code outRow0}. */
+    static void tileTimesRows(float[] tile, int count, int n, float[] in, int inWidth, int rows, float[] out, int outRow0,
+                              int outWidth, float[] lanes) {
+        for (int r = 0; r < rows; r++) {
+            if (count == 4 && r + 4 <= rows) {
+                tile4x4(tile, n, in, r * inWidth, inWidth, out, r * outWidth + outRow0, outWidth, lanes);
+                r += 3;
+            } else {
+                for (int j = 0; j < count; j++) out[r * outWidth + outRow0 + j] = dot(tile, j * n, in, r * inWidth, n);
+            }
         }
     }
 
@@ -81,43 +100,36 @@ final class F32Kernels {
         for (int k = 0; k < 4; k++) tail(w, off + k * rowBytes, x, xOff, i, n, out, outOff + k);
     }
 
-    /** One weight row against four activation rows. */
-    static void tile1x4(MemorySegment w, long off, float[] x, int xOff, int stride, int n, float[] out, int outOff, int outStride) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+    /** {@link #dot} over a row copied to the heap: the same additions in the same order. */
+    static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (int bound = n - n % FL; i < bound; i += FL) {
-            FloatVector wv = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE);
-            int o = xOff + i;
-            a0 = wv.fma(FloatVector.fromArray(F, x, o), a0);
-            a1 = wv.fma(FloatVector.fromArray(F, x, o + stride), a1);
-            a2 = wv.fma(FloatVector.fromArray(F, x, o + 2 * stride), a2);
-            a3 = wv.fma(FloatVector.fromArray(F, x, o + 3 * stride), a3);
+            acc = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        out[outOff] = VectorKernels.sumLanes(a0);
-        out[outOff + outStride] = VectorKernels.sumLanes(a1);
-        out[outOff + 2 * outStride] = VectorKernels.sumLanes(a2);
-        out[outOff + 3 * outStride] = VectorKernels.sumLanes(a3);
-        for (int r = 0; r < 4; r++) tail(w, off, x, xOff + r * stride, i, n, out, outOff + r * outStride);
+        float s = VectorKernels.sumLanes(acc);
+        for (; i < n; i++) s += w[wOff + i] * x[xOff + i];
+        return s;
     }
 
     /**
-     * Four weight rows against four activation rows: the register tile of prefill and verification. The sixteen
-     * accumulators leave through {@code lanes} and are summed by {@link VectorKernels#sumLanes(float[], int)}, the
-     * scalar twin of the vector sum: sixteen vector reductions in one method exceed what C2 will inline.
+     * Four weight rows {@code w[0 .. 4n)} against four activation rows: the register tile of prefill and
+     * verification (16 independent FMA chains, 8 loads per 16 FMAs). The accumulators leave through
+     * {@code lanes} and are summed by {@link VectorKernels#sumLanes(float[], int)}, the scalar twin of the vector
+     * sum: sixteen vector reductions in one method exceed what C2 will inline.
      */
-    static void tile4x4(MemorySegment w, long off, long rowBytes, float[] x, int xOff, int stride, int n, float[] out,
-                        int outOff, int outStride, float[] lanes) {
+    static void tile4x4(float[] w, int n, float[] x, int xOff, int stride, float[] out, int outOff, int outStride,
+                                float[] lanes) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
         FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
         FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
         int i = 0;
         for (int bound = n - n % FL; i < bound; i += FL) {
-            long o = off + 4L * i;
-            FloatVector w0 = FloatVector.fromMemorySegment(F, w, o, LE);
-            FloatVector w1 = FloatVector.fromMemorySegment(F, w, o + rowBytes, LE);
-            FloatVector w2 = FloatVector.fromMemorySegment(F, w, o + 2 * rowBytes, LE);
-            FloatVector w3 = FloatVector.fromMemorySegment(F, w, o + 3 * rowBytes, LE);
+            FloatVector w0 = FloatVector.fromArray(F, w, i);
+            FloatVector w1 = FloatVector.fromArray(F, w, n + i);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * n + i);
+            FloatVector w3 = FloatVector.fromArray(F, w, 3 * n + i);
             int xo = xOff + i;
             FloatVector x0 = FloatVector.fromArray(F, x, xo);
             a00 = w0.fma(x0, a00); a10 = w1.fma(x0, a10); a20 = w2.fma(x0, a20); a30 = w3.fma(x0, a30);
@@ -128,22 +140,21 @@ final class F32Kernels {
             FloatVector x3 = FloatVector.fromArray(F, x, xo + 3 * stride);
             a03 = w0.fma(x3, a03); a13 = w1.fma(x3, a13); a23 = w2.fma(x3, a23); a33 = w3.fma(x3, a33);
         }
-        // lanes[(4k + r) * FL ..] holds weight row k times activation row r.
         a00.intoArray(lanes, 0); a01.intoArray(lanes, FL); a02.intoArray(lanes, 2 * FL); a03.intoArray(lanes, 3 * FL);
         a10.intoArray(lanes, 4 * FL); a11.intoArray(lanes, 5 * FL); a12.intoArray(lanes, 6 * FL); a13.intoArray(lanes, 7 * FL);
         a20.intoArray(lanes, 8 * FL); a21.intoArray(lanes, 9 * FL); a22.intoArray(lanes, 10 * FL); a23.intoArray(lanes, 11 * FL);
         a30.intoArray(lanes, 12 * FL); a31.intoArray(lanes, 13 * FL); a32.intoArray(lanes, 14 * FL); a33.intoArray(lanes, 15 * FL);
         for (int k = 0; k < 4; k++) {
             for (int r = 0; r < 4; r++) {
-                int o = outOff + k + r * outStride;
-                out[o] = VectorKernels.sumLanes(lanes, (4 * k + r) * FL);
-                tail(w, off + k * rowBytes, x, xOff + r * stride, i, n, out, o);
+                float s = VectorKernels.sumLanes(lanes, (4 * k + r) * FL);
+                for (int j = i; j < n; j++) s += w[k * n + j] * x[xOff + r * stride + j];
+                out[outOff + k + r * outStride] = s;
             }
         }
     }
 
     /** The elements past the last full vector, added onto the lane sum in order (as {@link #dot} does). */
-    static void tail(MemorySegment w, long off, float[] x, int xOff, int from, int n, float[] out, int outOff) {
+    private static void tail(MemorySegment w, long off, float[] x, int xOff, int from, int n, float[] out, int outOff) {
         float s = out[outOff];
         for (int i = from; i < n; i++) s += w.get(LE_FLOAT, off + 4L * i) * x[xOff + i];
         out[outOff] = s;

@@ -14,7 +14,7 @@ import org.mirrorsd.models.tensor.Halfs;
 /**
  * F16 and BF16 weights. Decoding widens each weight vector in registers as it streams the row; with four or
  * more activation rows a tile of four weight rows is widened to floats once, into a buffer that stays in L1,
- * and a 4x4 register tile like {@link F32Kernels}' multiplies it with every activation row. Widening is exact and the
+ * and the {@link F32Kernels} register tile multiplies it with every activation row. Widening is exact and the
  * sums are added in the F32 kernels' one order, so a row gets the same bits whichever path computed it.
  */
 final class HalfKernels {
@@ -45,70 +45,13 @@ final class HalfKernels {
             }
             return;
         }
-        // The widened tile is a heap array with kernels of its own: F32Kernels' loads would see mapped and heap
-        // segments both, and C2 compiles such polymorphic accesses far slower (measured 10x on prefill).
-        float[] buf = new float[4 * n];
+        float[] tile = new float[4 * n];
         float[] lanes = new float[16 * FL];
         for (; row < rowTo; row += 4) {
             int k = Math.min(4, rowTo - row);
-            if (bf16) widenBF16(w, row * rowBytes, k * n, buf);
-            else widenF16(w, row * rowBytes, k * n, buf);
-            for (int r = 0; r < rows; r++) {
-                if (k == 4 && r + 4 <= rows) {
-                    tile4x4(buf, n, in, r * inWidth, inWidth, out, r * outWidth + row, outWidth, lanes);
-                    r += 3;
-                } else {
-                    for (int j = 0; j < k; j++) out[r * outWidth + row + j] = dot(buf, j * n, in, r * inWidth, n);
-                }
-            }
-        }
-    }
-
-    /** {@link F32Kernels#dot} over a widened row: the same additions in the same order. */
-    private static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = n - n % FL; i < bound; i += FL) {
-            acc = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
-        }
-        float s = VectorKernels.sumLanes(acc);
-        for (; i < n; i++) s += w[wOff + i] * x[xOff + i];
-        return s;
-    }
-
-    /** {@link F32Kernels#tile4x4} over a widened four-row tile {@code w[0 .. 4n)}: the same additions in the same order. */
-    private static void tile4x4(float[] w, int n, float[] x, int xOff, int stride, float[] out, int outOff, int outStride,
-                                float[] lanes) {
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = n - n % FL; i < bound; i += FL) {
-            FloatVector w0 = FloatVector.fromArray(F, w, i);
-            FloatVector w1 = FloatVector.fromArray(F, w, n + i);
-            FloatVector w2 = FloatVector.fromArray(F, w, 2 * n + i);
-            FloatVector w3 = FloatVector.fromArray(F, w, 3 * n + i);
-            int xo = xOff + i;
-            FloatVector x0 = FloatVector.fromArray(F, x, xo);
-            a00 = w0.fma(x0, a00); a10 = w1.fma(x0, a10); a20 = w2.fma(x0, a20); a30 = w3.fma(x0, a30);
-            FloatVector x1 = FloatVector.fromArray(F, x, xo + stride);
-            a01 = w0.fma(x1, a01); a11 = w1.fma(x1, a11); a21 = w2.fma(x1, a21); a31 = w3.fma(x1, a31);
-            FloatVector x2 = FloatVector.fromArray(F, x, xo + 2 * stride);
-            a02 = w0.fma(x2, a02); a12 = w1.fma(x2, a12); a22 = w2.fma(x2, a22); a32 = w3.fma(x2, a32);
-            FloatVector x3 = FloatVector.fromArray(F, x, xo + 3 * stride);
-            a03 = w0.fma(x3, a03); a13 = w1.fma(x3, a13); a23 = w2.fma(x3, a23); a33 = w3.fma(x3, a33);
-        }
-        a00.intoArray(lanes, 0); a01.intoArray(lanes, FL); a02.intoArray(lanes, 2 * FL); a03.intoArray(lanes, 3 * FL);
-        a10.intoArray(lanes, 4 * FL); a11.intoArray(lanes, 5 * FL); a12.intoArray(lanes, 6 * FL); a13.intoArray(lanes, 7 * FL);
-        a20.intoArray(lanes, 8 * FL); a21.intoArray(lanes, 9 * FL); a22.intoArray(lanes, 10 * FL); a23.intoArray(lanes, 11 * FL);
-        a30.intoArray(lanes, 12 * FL); a31.intoArray(lanes, 13 * FL); a32.intoArray(lanes, 14 * FL); a33.intoArray(lanes, 15 * FL);
-        for (int k = 0; k < 4; k++) {
-            for (int r = 0; r < 4; r++) {
-                float s = VectorKernels.sumLanes(lanes, (4 * k + r) * FL);
-                for (int j = i; j < n; j++) s += w[k * n + j] * x[xOff + r * stride + j];
-                out[outOff + k + r * outStride] = s;
-            }
+            if (bf16) widenBF16(w, row * rowBytes, k * n, tile);
+            else widenF16(w, row * rowBytes, k * n, tile);
+            F32Kernels.tileTimesRows(tile, k, n, in, inWidth, rows, out, row, outWidth, lanes);
         }
     }
 
