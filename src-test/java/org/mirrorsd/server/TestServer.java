@@ -53,6 +53,19 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The server on another model file, with the tokenizer and chat template inside it (a GGUF). */
+    public static TestServer startModel(java.nio.file.Path model, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--host", "127.0.0.1", "--port", "0",
+                "--threads", "1"));
+        args.addAll(List.of(extra));
+        try {
+            return new TestServer(MirrorSdServer.start(ConfigFlags.load(ServerMain.commandLine().parse(args), Map.of()),
+                    UnaryOperator.identity()));
+        } catch (Exception e) {
+            throw new IllegalStateException("server did not start", e);
+        }
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.mirrorsd.models.tensor.BF16Tensor;
 import org.mirrorsd.models.tensor.F16Tensor;
 import org.mirrorsd.models.tensor.F32Tensor;
+import org.mirrorsd.models.tensor.GgmlType;
 import org.mirrorsd.models.tensor.Halfs;
 import org.mirrorsd.models.tensor.Int8GroupTensor;
-import org.mirrorsd.models.tensor.Q4_0Tensor;
-import org.mirrorsd.models.tensor.Q8_0Tensor;
 import org.mirrorsd.models.tensor.Tensor;
+import org.mirrorsd.models.tensor.Tensors;
 
 /**
  * Every vector kernel agrees with the scalar reference on random weights, including awkward row lengths, and
@@ -146,17 +146,85 @@ class VectorKernelsTest {
         }
     }
 
+    /** Where each block-quantised format keeps its f16 scales (ggml-common.h), so random blocks get sane ones. */
+    private static int[] scaleOffsets(GgmlType t) {
+        return switch (t) {
+            case Q4_1, Q5_1, Q4_K, Q5_K -> new int[] {0, 2};
+            case Q2_K -> new int[] {80, 82};
+            case Q3_K -> new int[] {108};
+            case Q6_K -> new int[] {208};
+            default -> new int[] {0};
+        };
+    }
+
+    /** Random blocks with random f16 scales; block 1 of each row gets a zero scale, block 2 a subnormal one. */
+    private Tensor randomQuantised(GgmlType type, int rows, int cols) {
+        long blocks = (long) rows * cols / type.blockSize();
+        MemorySegment m = randomBytes(blocks * type.bytesPerBlock());
+        for (long b = 0; b < blocks; b++) {
+            long inRow = b % (cols / type.blockSize());
+            for (int o : scaleOffsets(type)) {
+                float scale = inRow == 1 ? 0f : inRow == 2 ? 3e-7f : (float) random.nextGaussian() * 0.01f;
+                m.set(S, b * type.bytesPerBlock() + o, Float.floatToFloat16(scale));
+            }
+        }
+        return Tensors.of(type, type + "x" + cols, rows, cols, m);
+    }
+
     @Test
     void quantised() {
-        for (int cols : new int[] {32, 96, 256}) {
-            MemorySegment q8 = randomBytes(9L * cols / 32 * 34);
-            MemorySegment q4 = randomBytes(3L * cols / 32 * 18);
-            for (int blk = 0; blk < 9 * cols / 32; blk++) {
-                q8.set(S, blk * 34L, Float.floatToFloat16((float) random.nextGaussian() * 0.01f));
-                if (blk < 3 * cols / 32) q4.set(S, blk * 18L, Float.floatToFloat16((float) random.nextGaussian() * 0.01f));
+        for (GgmlType type : GgmlType.values()) {
+            if (!type.quantized()) continue;
+            for (int cols : type.blockSize() == 32 ? new int[] {32, 96, 256} : new int[] {256, 768}) {
+                assertMatchesScalar(randomQuantised(type, 5, cols));
             }
-            assertMatchesScalar(new Q8_0Tensor("q8x" + cols, 9, cols, q8));
-            assertMatchesScalar(new Q4_0Tensor("q4x" + cols, 3, cols, q4));
+        }
+    }
+
+    /**
+     * The integer kernels against their scalar references: the K-quants add their integer sums in one float
+     * expression per super-block, so vector and scalar agree to the bit; the 32-blocks scale sums in float lanes.
+     * Activation rows: random, all zero (a zero Q8_K block), and with one huge element (most values round to 0).
+     */
+    @Test
+    void quantisedKernelsAgreeWithTheirReferences() {
+        for (GgmlType type : GgmlType.values()) {
+            if (!type.quantized()) continue;
+            Tensor t = randomQuantised(type, 7, 512);
+            float[] in = randomVector(3 * 512);
+            java.util.Arrays.fill(in, 512, 1024, 0f);
+            in[1024 + 5] = 1e4f;
+            QuantizedActivations a = new QuantizedActivations(in, 0, 512, 512, 3).prepare(t);
+            for (int r = 0; r < 3; r++) {
+                for (int row = 0; row < t.rows(); row++) {
+                    float expected = ScalarKernels.dotQuantized(t, row, a, r);
+                    float actual = VectorKernels.dotQuantized(t, row, a, r);
+                    if (type.blockSize() == 256) {
+                        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(actual), type + " row " + row + " input " + r);
+                    } else {
+                        assertEquals(expected, actual, 1e-5f * (1 + Math.abs(expected)), type + " row " + row + " input " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The quantised kernels stay close to the float dot of the dequantised weights: only the activations round. */
+    @Test
+    void quantisedDotsApproximateTheFloatDot() {
+        for (GgmlType type : GgmlType.values()) {
+            if (!type.quantized()) continue;
+            Tensor t = randomQuantised(type, 3, 512);
+            float[] x = randomVector(512);
+            for (int row = 0; row < t.rows(); row++) {
+                double exact = 0, magnitude = 0;
+                for (int i = 0; i < 512; i++) {
+                    exact += (double) t.getFloat((long) row * 512 + i) * x[i];
+                    magnitude += Math.abs((double) t.getFloat((long) row * 512 + i) * x[i]);
+                }
+                float actual = VectorKernels.dot(t, row, x, 0);
+                assertEquals(exact, actual, 0.02 * magnitude + 1e-6, type + " row " + row);
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.LlamaWeights;
 import org.mirrorsd.models.RopeLayout;
 import org.mirrorsd.models.tensor.F16Tensor;
+import org.mirrorsd.models.tensor.F32Tensor;
 import org.mirrorsd.models.tensor.Q8_0Tensor;
 import org.mirrorsd.models.tensor.Tensor;
 
@@ -60,6 +61,17 @@ final class CudaTestModels {
         LlamaConfig hc = new LlamaConfig(c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), c.headSize(),
                 c.vocabSize(), c.contextLength(), c.rmsEps(), c.ropeTheta(), c.ropeScale(), RopeLayout.HALF_SPLIT);
         return new LlamaModel(m.path(), m.format(), hc, m.weights(), m.metadata(), () -> {});
+    }
+
+    /** Any tensor widened to F32 (its exact dequantised values). */
+    static Tensor toF32(Tensor t) {
+        MemorySegment data = Arena.ofAuto().allocate(4L * t.size());
+        float[] row = new float[t.cols()];
+        for (int r = 0; r < t.rows(); r++) {
+            t.readRow(r, row, 0);
+            MemorySegment.copy(row, 0, data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4L * r * t.cols(), t.cols());
+        }
+        return new F32Tensor(t.name(), t.rows(), t.cols(), data);
     }
 
     static Tensor toF16(Tensor t) {

@@ -1,17 +1,15 @@
 package org.mirrorsd.models.chat;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.mirrorsd.models.gguf.GgufFile;
-import org.mirrorsd.models.tokenizer.Tokenizer;
 import org.mirrorsd.models.tokenizer.Tokenizers;
 
 class ChatTemplateTest {
@@ -77,29 +75,6 @@ class ChatTemplateTest {
     }
 
     @Test
-    void detectsStyleFromJinjaMarkers() {
-        assertEquals("llama3", ChatTemplates.detect("{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' }}", null).name());
-        assertEquals("chatml", ChatTemplates.detect("{{'<|im_start|>' + message['role'] + '\n'}}", null).name());
-        assertEquals("zephyr", ChatTemplates.detect("{{ '<|user|>\n' + message['content'] + eos_token }}", null).name());
-        assertEquals("llama2", ChatTemplates.detect("{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}", null).name());
-        assertEquals("plain", ChatTemplates.detect("{{ messages }}", null).name());
-        assertEquals("plain", ChatTemplates.detect(null, null).name());
-    }
-
-    @Test
-    void detectsPhi3FromItsGgufAndRendersTheTokensLlamaCppWould() throws IOException {
-        try (GgufFile gguf = GgufFile.open(SHARED.resolve("vocab/ggml-vocab-phi-3.gguf"))) {
-            Tokenizer tokenizer = Tokenizers.fromGguf(gguf);
-            ChatTemplate t = ChatTemplates.detect(gguf.getString("tokenizer.chat_template"), tokenizer);
-            assertInstanceOf(ZephyrChatTemplate.class, t);
-            assertEquals("phi3", t.name());
-            String prompt = t.render(List.of(ChatMessage.user("SYS\nHI")), true);
-            assertEquals("<|user|>\nSYS\nHI<|end|>\n<|assistant|>\n", prompt);
-            assertArrayEquals(new int[] {32010, 317, 21554, 13, 17628, 32007, 32001}, tokenizer.encode(prompt, true));
-        }
-    }
-
-    @Test
     void withoutTemplateTheVocabularyDecides() throws IOException {
         try (GgufFile gguf = GgufFile.open(SHARED.resolve("vocab/ggml-vocab-phi-3.gguf"))) {
             assertEquals("phi3", ChatTemplates.detect(null, Tokenizers.fromGguf(gguf)).name());
@@ -107,5 +82,30 @@ class ChatTemplateTest {
         try (GgufFile gguf = GgufFile.open(SHARED.resolve("vocab/ggml-vocab-llama-spm.gguf"))) {
             assertEquals("plain", ChatTemplates.detect(null, Tokenizers.fromGguf(gguf)).name());
         }
+    }
+
+    @Test
+    void builtInStylesOfferToolsInOneDocumentedFormat() {
+        Map<String, Object> tool = new java.util.LinkedHashMap<>();
+        tool.put("type", "function");
+        tool.put("function", Map.of("name", "get_weather"));
+        List<Map<String, Object>> messages = List.of(
+                Map.of("role", "system", "content", "Be brief."),
+                Map.of("role", "user", "content", List.of(Map.of("type", "text", "text", "Weather in "), Map.of("type", "text", "text", "Paris?"))),
+                Map.of("role", "assistant", "content", "", "tool_calls", List.of(Map.of("type", "function",
+                        "function", Map.of("name", "get_weather", "arguments", "{\"city\": \"Paris\"}")))),
+                Map.of("role", "tool", "content", "18C", "tool_call_id", "1"));
+        String prompt = ChatTemplates.byName("chatml").render(new ChatPrompt(messages, List.of(tool), true, Map.of()));
+        assertEquals("<|im_start|>system\nBe brief.\n\nYou may call one or more functions to assist with the user query.\n\n"
+                + "You are provided with function signatures within <tools></tools> XML tags:\n<tools>\n"
+                + "{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}\n</tools>\n\n"
+                + "For each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n"
+                + "<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call><|im_end|>\n"
+                + "<|im_start|>user\nWeather in Paris?<|im_end|>\n"
+                + "<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call><|im_end|>\n"
+                + "<|im_start|>user\n<tool_response>\n18C\n</tool_response><|im_end|>\n<|im_start|>assistant\n", prompt);
+        // without tools nothing is added
+        assertEquals("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n",
+                ChatTemplates.byName("chatml").render(ChatPrompt.of(List.of(ChatMessage.user("hi")), true)));
     }
 }

@@ -187,10 +187,11 @@ class GgufFileTest {
     @Test
     void rejectsUnsupportedTensorType() throws IOException {
         GgufTestWriter w = new GgufTestWriter().header(3, 1, 0);
-        w.str("blk.0.ffn_up.weight").u32(1).u64(256).u32(12).u64(0); // Q4_K
+        w.str("blk.0.ffn_up.weight").u32(1).u64(256).u32(16).u64(0); // IQ2_XXS
         w.pad(32).bytes(new byte[256]);
         GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufFile.open(write("k.gguf", w.toByteArray())));
-        assertTrue(e.getMessage().contains("blk.0.ffn_up.weight") && e.getMessage().contains("12"), e.getMessage());
+        assertTrue(e.getMessage().contains("blk.0.ffn_up.weight") && e.getMessage().contains("16")
+                && e.getMessage().contains("Q4_K"), e.getMessage());
     }
 
     @Test

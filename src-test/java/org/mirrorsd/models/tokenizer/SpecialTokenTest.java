@@ -68,18 +68,21 @@ class SpecialTokenTest {
     }
 
     @Test
-    void refusesUnsupportedPreTokenizer() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreTokenizer.forName("tekken"));
-        assertTrue(e.getMessage().contains("tekken"));
+    void refusesUnknownAndUnsupportedPreTokenizersByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreTokenizer.forName("tekken-9"));
+        assertTrue(e.getMessage().contains("unknown pre-tokenizer 'tekken-9'"), e.getMessage());
+        assertTrue(e.getMessage().contains("smollm"), "lists the known names: " + e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PreTokenizer.forName("kimi-k2"));
+        assertTrue(e.getMessage().contains("'kimi-k2'") && e.getMessage().contains("not supported"), e.getMessage());
     }
 
     @Test
     void llama3PreTokenizerSplitsNumbersInThreesAndKeepsNewlinesApart() {
         assertEquals(List.of("Hello", " world", " ", "123", "45", "'S", " ok", "!\n\n", "x"),
-                PreTokenizer.LLAMA3.split("Hello world 12345'S ok!\n\nx"));
+                PreTokenizer.forName("llama-bpe").split("Hello world 12345'S ok!\n\nx"));
         // GPT-2 gives a newline before a word its own piece: "\s+(?!\S)" backs off one character.
         assertEquals(List.of("Hello", " world", " 12345", "'s", " ok", "!", "\n", "\n", "x"),
-                PreTokenizer.GPT2.split("Hello world 12345's ok!\n\nx"));
+                PreTokenizer.forName("gpt-2").split("Hello world 12345's ok!\n\nx"));
     }
 
     @Test

@@ -53,7 +53,7 @@ final class BenchCommand implements Main.Command {
 
     @Override
     public String summary() {
-        return "benchmarks: `bench decode`, `bench specbench`, `bench load`, `bench peer` (mirror-sd bench lists them)";
+        return "benchmarks: `bench decode`, `bench specbench`, `bench load`, `bench mask`, `bench peer` (mirror-sd bench lists them)";
     }
 
     @Override
@@ -66,6 +66,10 @@ final class BenchCommand implements Main.Command {
         benchmarks.put("peer", PeerCommand.SUMMARY);
         if (args.length > 0 && args[0].equals("peer")) {
             return new PeerCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        benchmarks.put("mask", MaskCommand.SUMMARY);
+        if (args.length > 0 && args[0].equals("mask")) {
+            return new MaskCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
         if (args.length > 0 && args[0].equals("load")) {
             return new LoadCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));

@@ -19,6 +19,7 @@ public final class Main {
         Map<String, Command> m = new TreeMap<>();
         m.put("generate", new GenerateCommand());
         m.put("tokenize", new TokenizeCommand());
+        m.put("chat-template", new ChatTemplateCommand());
         m.put("scale", new ScaleCommand());
         m.put("calibrate", new CalibrateCommand());
         m.put("serve", new ServeCommand());

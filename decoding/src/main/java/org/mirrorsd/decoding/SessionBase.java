@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
 
@@ -18,6 +19,9 @@ public abstract class SessionBase implements DecodingSession {
     protected final SplittableRandom random;
     protected final DecodingStats stats = new DecodingStats();
     protected final int vocab;
+    /** The request's grammar / logit bias; {@link #constraintState} is its state after the committed tokens. */
+    protected final LogitProcessor processor;
+    protected int constraintState;
     private final int[] counts;
     private final boolean[] seen;
     private final float[] scratchLogits;
@@ -39,6 +43,8 @@ public abstract class SessionBase implements DecodingSession {
         this.sampling = request.sampling();
         this.random = new SplittableRandom(sampling.seed());
         this.vocab = vocab;
+        this.processor = request.logitProcessor();
+        this.constraintState = processor.initialState();
         this.counts = new int[vocab];
         this.seen = new boolean[vocab];
         this.scratchLogits = new float[vocab];
@@ -98,8 +104,8 @@ public abstract class SessionBase implements DecodingSession {
     }
 
     /**
-     * The request's distribution at one position: penalties applied to a copy of the logits, then
-     * temperature/top-k/top-p/min-p. {@code probs} receives it (one-hot for greedy).
+     * The request's distribution at the next position: penalties and the logit processor (in the committed
+     * state) applied to a copy of the logits, then temperature/top-k/top-p/min-p. {@code probs} receives it (one-hot for greedy).
      */
     protected void distribution(float[] logits, int off, float[] probs) {
         float[] l = penalised(logits, off);
@@ -117,9 +123,10 @@ public abstract class SessionBase implements DecodingSession {
     }
 
     private float[] penalised(float[] logits, int off) {
-        if (!sampling.hasPenalties()) return logits;
+        if (!sampling.hasPenalties() && processor.isIdentity()) return logits;
         System.arraycopy(logits, off, scratchLogits, 0, vocab);
         TokenDistribution.applyPenalties(scratchLogits, 0, vocab, sampling, counts, seen);
+        processor.apply(constraintState, scratchLogits, 0, vocab);
         return scratchLogits;
     }
 
@@ -137,7 +144,9 @@ public abstract class SessionBase implements DecodingSession {
         seen[token] = true;
         generated++;
         stats.generated++;
-        if (request.isStop(token)) finish = FinishReason.STOP;
+        if (!request.isStop(token)) constraintState = processor.advance(constraintState, token);
+        // A finished grammar (the JSON closed) ends the output as a stop token would.
+        if (request.isStop(token) || processor.finished(constraintState)) finish = FinishReason.STOP;
         else if (generated >= request.maxTokens() || sequenceLength >= sequence.length) finish = FinishReason.LENGTH;
         return finish == null;
     }

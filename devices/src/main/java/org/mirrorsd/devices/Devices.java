@@ -35,6 +35,7 @@ public final class Devices {
         }
         LayerExecutor exec;
         try {
+            DeviceTensorTypes.check(placement.kind(), model);
             exec = switch (placement.kind()) {
                 case CPU -> new CpuExecutor(model, threads);
                 case ONNX -> openOnnx(model, threads, onnxProviders);

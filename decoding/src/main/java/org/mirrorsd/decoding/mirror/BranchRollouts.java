@@ -2,6 +2,8 @@ package org.mirrorsd.decoding.mirror;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.mirrorsd.decoding.sampling.ConstraintCursor;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.devices.ForwardBatch;
@@ -27,6 +29,9 @@ final class BranchRollouts {
     private final int[][] tokens;
     private final float[][][] probs;
     private final KvCache[] caches;
+    /** Each branch's constraint state, advanced along its rollout. */
+    private final ConstraintCursor[] constraints;
+    private final int[] lengths;
     private volatile int keep = ALL;
     long startNanos;
     long endNanos;
@@ -36,6 +41,31 @@ final class BranchRollouts {
      * @param length     tokens to roll out per branch (γ)
      */
     BranchRollouts(List<Candidate> candidates, int baseLength, int length) {
+        this(candidates, baseLength, length, LogitProcessor.NONE, null);
+    }
+
+    /**
+     * @param processor    the request's grammar / logit bias
+     * @param windowStates its state at each window depth (null when {@code processor} is the identity): a
+     *                     branch (r, c) starts from state r advanced by c
+     */
+    BranchRollouts(List<Candidate> candidates, int baseLength, int length, LogitProcessor processor, int[] windowStates) {
+        this.constraints = new ConstraintCursor[candidates.size()];
+        this.lengths = new int[candidates.size()];
+        for (int b = 0; b < candidates.size(); b++) {
+            Candidate c = candidates.get(b);
+            if (windowStates == null) {
+                constraints[b] = ConstraintCursor.none();
+                lengths[b] = length;
+                continue;
+            }
+            int from = windowStates[c.depth()];
+            int next = from == LogitProcessor.DEAD ? LogitProcessor.DEAD : processor.advance(from, c.token());
+            constraints[b] = new ConstraintCursor(processor, next);
+            // A candidate the constraint forbids is never committed there, and one that completes the output
+            // has nothing after it: no rollout for either.
+            lengths[b] = next == LogitProcessor.DEAD || processor.finished(next) ? 0 : length;
+        }
         this.candidates = candidates;
         this.baseLength = baseLength;
         this.length = length;
@@ -76,6 +106,7 @@ final class BranchRollouts {
         for (int b = 0; b < n; b++) {
             Candidate c = candidates.get(b);
             if (baseLength + c.depth() + length > main.capacity()) continue; // would run past the draft's context
+            if (lengths[b] == 0) continue; // the constraint ends or forbids this branch
             caches[b] = main.fork();
             caches[b].truncate(baseLength + c.depth());
             if (!sampling.isGreedy()) probs[b] = new float[length][];
@@ -91,7 +122,7 @@ final class BranchRollouts {
             batch.clear();
             int live = 0;
             for (int b = 0; b < n; b++) {
-                if (!active[b] || made[b] >= length) continue;
+                if (!active[b] || made[b] >= lengths[b]) continue;
                 int start = baseLength + candidates.get(b).depth();
                 if (fed[b] < 0) {
                     batch.add(candidates.get(b).token(), caches[b], start);
@@ -118,10 +149,16 @@ final class BranchRollouts {
             for (int i = 0; i < live; i++) {
                 int b = order[i];
                 int off = (gather ? i : lastRow[b]) * vocab;
-                tokens[b][made[b]] = draft.pick(logits, off, sampling, random, probs[b], made[b]);
+                tokens[b][made[b]] = draft.pick(logits, off, sampling, random, probs[b], made[b], constraints[b]);
+                boolean alive = constraints[b].advance(tokens[b][made[b]]);
                 made[b]++;
-                made[b] += draft.stream(batch.hidden(), lastRow[b] * dim, length - made[b], sampling, random,
-                        tokens[b], made[b], probs[b]);
+                if (alive) {
+                    int streamed = draft.stream(batch.hidden(), lastRow[b] * dim, lengths[b] - made[b], sampling,
+                            random, tokens[b], made[b], probs[b], constraints[b]);
+                    made[b] += Math.abs(streamed);
+                    alive = streamed >= 0;
+                }
+                if (!alive) lengths[b] = made[b]; // nothing the constraint allows follows: the rollout ends here
             }
         }
         endNanos = System.nanoTime();
@@ -145,7 +182,8 @@ final class BranchRollouts {
 
     /** Hands over branch b's cache (the caller now owns it) and its tokens; frees every other branch. */
     Branch take(int b) {
-        Branch out = caches[b] == null ? null : new Branch(tokens[b], probs[b], caches[b]);
+        Branch out = caches[b] == null ? null : new Branch(java.util.Arrays.copyOf(tokens[b], lengths[b]),
+                probs[b] == null ? null : java.util.Arrays.copyOf(probs[b], lengths[b]), caches[b]);
         caches[b] = null;
         closeAll();
         return out;

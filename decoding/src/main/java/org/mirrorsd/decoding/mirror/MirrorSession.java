@@ -13,6 +13,8 @@ import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.decoding.calibration.LinearHead;
+import org.mirrorsd.decoding.sampling.ConstraintCursor;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.spec.Draft;
 import org.mirrorsd.decoding.spec.DraftModel;
 import org.mirrorsd.decoding.spec.SpecOptions;
@@ -145,13 +147,14 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
             windowTokens[0] = lastToken();
             System.arraycopy(draft, 0, windowTokens, 1, m);
             earlyExit(m);
+            int[] windowStates = constrainWindow(draft, m);
             double acceptance = (stats.accepted + 1.0) / (stats.drafted + 2.0);
             List<Candidate> signal = EarlyExitSignal.select(earlyLogits, m, vocab, options.kappa(), draft,
                     options.maxBranches(), acceptance);
             stats.targetPrefixNanos += System.nanoTime() - p0;
 
             // 3. Parallel region: rollouts on the draft pipeline, the target suffix here.
-            BranchRollouts r = new BranchRollouts(signal, len, options.gamma());
+            BranchRollouts r = new BranchRollouts(signal, len, options.gamma(), processor, windowStates);
             rollouts = r;
             rolling = pipeline.submit(() -> r.run(draftModel, rolloutBatch, mainCache, sampling, draftRandom));
             s0 = System.nanoTime();
@@ -209,6 +212,22 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         }
     }
 
+    /**
+     * The constraint's state at each window row (the committed state, advanced along the draft), with the
+     * early-exit rows masked by it: candidates and branch rollouts then follow the constrained distribution.
+     * Null without a constraint.
+     */
+    private int[] constrainWindow(int[] draft, int m) {
+        if (processor.isIdentity()) return null;
+        int[] states = new int[m + 1];
+        states[0] = constraintState;
+        for (int j = 0; j <= m; j++) {
+            if (j > 0) states[j] = states[j - 1] == LogitProcessor.DEAD ? LogitProcessor.DEAD : processor.advance(states[j - 1], draft[j - 1]);
+            if (states[j] != LogitProcessor.DEAD) processor.apply(states[j], earlyLogits, j * vocab, vocab);
+        }
+        return states;
+    }
+
     private static void awaitQuietly(Future<?> f) {
         try {
             f.get();
@@ -225,7 +244,8 @@ public final class MirrorSession extends SpeculativeSessionBase implements Fused
         long t0 = System.nanoTime();
         Draft d = await(pipeline.submit(() -> {
             cache.truncate(Math.min(cache.length(), len - 1));
-            return draftModel.draft(cache, sequence, len, n, sampling, draftRandom);
+            return draftModel.draft(cache, sequence, len, n, sampling, draftRandom,
+                    new ConstraintCursor(processor, constraintState));
         }));
         stats.draftNanos += System.nanoTime() - t0;
         window = d.tokens();

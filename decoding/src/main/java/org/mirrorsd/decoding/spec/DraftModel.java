@@ -2,6 +2,7 @@ package org.mirrorsd.decoding.spec;
 
 import java.util.SplittableRandom;
 import org.mirrorsd.decoding.calibration.LinearHead;
+import org.mirrorsd.decoding.sampling.ConstraintCursor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
 import org.mirrorsd.devices.ForwardBatch;
@@ -86,6 +87,15 @@ public final class DraftModel {
      * prefix of that sequence. Greedy: argmax; otherwise sampled from the request's transformed distribution.
      */
     public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, SplittableRandom random) {
+        return draft(cache, sequence, length, n, sampling, random, ConstraintCursor.none());
+    }
+
+    /**
+     * As above, each row masked by {@code constraint} (at the committed state, advanced along the draft); the
+     * draft ends early where the constraint says nothing can follow.
+     */
+    public Draft draft(KvCache cache, int[] sequence, int length, int n, SamplingParams sampling, SplittableRandom random,
+                       ConstraintCursor constraint) {
         n = Math.min(n, cache.capacity() - length);
         if (n <= 0) return Draft.EMPTY;
         catchUp(cache, sequence, length, true);
@@ -93,11 +103,17 @@ public final class DraftModel {
         float[][] probs = sampling.isGreedy() ? null : new float[n][];
         int made = 0;
         int fed = 0;
-        while (made < n) {
-            tokens[made] = pick(logits, 0, sampling, random, probs, made);
+        boolean alive = true;
+        while (made < n && alive) {
+            tokens[made] = pick(logits, 0, sampling, random, probs, made, constraint);
+            alive = constraint.advance(tokens[made]);
             made++;
-            made += stream(lastHidden, 0, n - made, sampling, random, tokens, made, probs);
-            if (made < n) {
+            if (alive) {
+                int streamed = stream(lastHidden, 0, n - made, sampling, random, tokens, made, probs, constraint);
+                made += Math.abs(streamed);
+                alive = streamed >= 0;
+            }
+            if (made < n && alive) {
                 // Feed what this pass proposed (several tokens when streaming) and read the last one's logits.
                 batch.clear();
                 batch.addSequence(tokens, fed, made - fed, cache, length + fed);
@@ -109,6 +125,10 @@ public final class DraftModel {
                 fed = made;
             }
         }
+        if (made < n) {
+            tokens = java.util.Arrays.copyOf(tokens, made);
+            if (probs != null) probs = java.util.Arrays.copyOf(probs, made);
+        }
         return new Draft(tokens, probs);
     }
 
@@ -118,6 +138,15 @@ public final class DraftModel {
      */
     public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, SplittableRandom random, int[] out,
                       int outOff, float[][] probs) {
+        return Math.abs(stream(hidden, hOff, max, sampling, random, out, outOff, probs, ConstraintCursor.none()));
+    }
+
+    /**
+     * As above with each head's row masked by {@code constraint}, advanced along. Returns how many tokens were
+     * made, negated when the constraint says nothing can follow the last one (the caller stops drafting).
+     */
+    public int stream(float[] hidden, int hOff, int max, SamplingParams sampling, SplittableRandom random, int[] out,
+                      int outOff, float[][] probs, ConstraintCursor constraint) {
         if (lookahead == null || max <= 0) return 0;
         int heads = Math.min(max, lookahead.length);
         int dim = lastHidden.length;
@@ -127,13 +156,21 @@ public final class DraftModel {
         }
         exec.logitsOfHidden(headHidden, heads, headLogits);
         for (int j = 0; j < heads; j++) {
-            out[outOff + j] = pick(headLogits, j * vocab, sampling, random, probs, outOff + j);
+            out[outOff + j] = pick(headLogits, j * vocab, sampling, random, probs, outOff + j, constraint);
+            if (!constraint.advance(out[outOff + j])) return -(j + 1);
         }
         return heads;
     }
 
     /** Chooses a draft token from logits at {@code off}; when sampling, records q in {@code probs[k]}. */
     public int pick(float[] rowLogits, int off, SamplingParams sampling, SplittableRandom random, float[][] probs, int k) {
+        return pick(rowLogits, off, sampling, random, probs, k, ConstraintCursor.none());
+    }
+
+    /** As above after masking the row (in place) with the constraint's current state. */
+    public int pick(float[] rowLogits, int off, SamplingParams sampling, SplittableRandom random, float[][] probs, int k,
+                    ConstraintCursor constraint) {
+        constraint.apply(rowLogits, off, vocab);
         if (sampling.isGreedy()) return TokenDistribution.argmax(rowLogits, off, vocab);
         float[] q = new float[vocab];
         TokenDistribution.probabilities(rowLogits, off, vocab, sampling, q);

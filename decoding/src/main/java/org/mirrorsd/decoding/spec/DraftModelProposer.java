@@ -1,6 +1,8 @@
 package org.mirrorsd.decoding.spec;
 
 import java.util.SplittableRandom;
+import org.mirrorsd.decoding.sampling.ConstraintCursor;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.devices.KvCache;
 
@@ -10,8 +12,15 @@ public final class DraftModelProposer implements Proposer {
     private final KvCache cache;
     private final SamplingParams sampling;
     private final SplittableRandom random;
+    private final LogitProcessor processor;
 
     public DraftModelProposer(DraftModel draft, SamplingParams sampling, SplittableRandom random) {
+        this(draft, sampling, random, LogitProcessor.NONE);
+    }
+
+    /** @param processor the request's grammar / logit bias, applied to the draft's rows as to the target's */
+    public DraftModelProposer(DraftModel draft, SamplingParams sampling, SplittableRandom random, LogitProcessor processor) {
+        this.processor = processor;
         this.draft = draft;
         this.cache = draft.executor().newCache(draft.executor().config().contextLength());
         this.sampling = sampling;
@@ -20,7 +29,12 @@ public final class DraftModelProposer implements Proposer {
 
     @Override
     public Draft propose(int[] sequence, int length, int n) {
-        return draft.draft(cache, sequence, length, n, sampling, random);
+        return propose(sequence, length, n, processor.initialState());
+    }
+
+    @Override
+    public Draft propose(int[] sequence, int length, int n, int constraintState) {
+        return draft.draft(cache, sequence, length, n, sampling, random, new ConstraintCursor(processor, constraintState));
     }
 
     @Override

@@ -56,7 +56,8 @@ public final class SpeculativeEngine implements DecodingEngine {
         checkVocabularies(target, draft);
         // One DraftModel (batch buffers) per session: sessions may run concurrently.
         return new SpeculativeEngine("sd", target, options,
-                s -> new DraftModelProposer(new DraftModel(draft, lookahead), s.sampling(), s.random().split()), prefixes);
+                s -> new DraftModelProposer(new DraftModel(draft, lookahead), s.sampling(), s.random().split(),
+                        s.processor()), prefixes);
     }
 
     public static SpeculativeEngine withNgrams(LayerExecutor target, SpecOptions options) {
@@ -123,6 +124,8 @@ public final class SpeculativeEngine implements DecodingEngine {
 
         java.util.SplittableRandom random() { return random; }
 
+        org.mirrorsd.decoding.sampling.LogitProcessor processor() { return processor; }
+
         @Override
         protected void prefill() {
             stats.cachedPromptTokens = runner.prefill(request.prompt());
@@ -144,7 +147,7 @@ public final class SpeculativeEngine implements DecodingEngine {
             // draft); the draft model catches up when drafting resumes.
             int n = limit.exceeded() ? 0 : Math.min(options.gamma(), remainingBudget() - 1);
             long t0 = System.nanoTime();
-            draft = n > 0 ? proposer.propose(sequence, sequenceLength, n) : Draft.EMPTY;
+            draft = n > 0 ? proposer.propose(sequence, sequenceLength, n, constraintState) : Draft.EMPTY;
             stats.draftNanos += System.nanoTime() - t0;
             window[0] = lastToken();
             System.arraycopy(draft.tokens(), 0, window, 1, draft.size());

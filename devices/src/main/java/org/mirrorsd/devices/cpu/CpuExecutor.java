@@ -227,6 +227,8 @@ public final class CpuExecutor implements LayerExecutor {
             totalRows += t.rows();
         }
         int minChunk = Math.max(1, MIN_PARALLEL_WORK / Math.max(1, inWidth * rows));
+        // Quantised weights take the input quantised once here, as ggml does per matmul, not once per weight row.
+        QuantizedActivations qa = new QuantizedActivations(in, 0, inWidth, inWidth, rows).prepare(ws);
         pool.forRange(totalRows, minChunk, (from, to) -> {
             int base = 0;
             for (int j = 0; j < ws.length; j++) {
@@ -234,7 +236,11 @@ public final class CpuExecutor implements LayerExecutor {
                 int lo = Math.max(from, base), hi = Math.min(to, base + t.rows());
                 float[] out = outs[j];
                 int outWidth = t.rows();
-                if (lo < hi) VectorKernels.matvecRange(t, lo - base, hi - base, in, inWidth, rows, out, outWidth);
+                if (lo < hi && QuantizedActivations.Kind.of(t) != QuantizedActivations.Kind.NONE) {
+                    VectorKernels.matvecRange(t, lo - base, hi - base, qa, out, outWidth);
+                } else if (lo < hi) {
+                    VectorKernels.matvecRange(t, lo - base, hi - base, in, inWidth, rows, out, outWidth);
+                }
                 base += t.rows();
             }
         });
@@ -277,6 +283,13 @@ public final class CpuExecutor implements LayerExecutor {
         rmsnorm(normed, 0, b.hidden(), row * c.dim(), w.finalNorm(), c.dim());
         Tensor cls = w.classifier();
         int minChunk = Math.max(1, MIN_PARALLEL_WORK / c.dim());
+        if (QuantizedActivations.Kind.of(cls) != QuantizedActivations.Kind.NONE) {
+            QuantizedActivations qa = new QuantizedActivations(normed, 0, c.dim(), c.dim(), 1).prepare(cls);
+            pool.forRange(cls.rows(), minChunk, (from, to) -> {
+                for (int i = from; i < to; i++) out[outOffset + i] = VectorKernels.dotQuantized(cls, i, qa, 0);
+            });
+            return;
+        }
         pool.forRange(cls.rows(), minChunk, (from, to) -> {
             for (int i = from; i < to; i++) out[outOffset + i] = VectorKernels.dot(cls, i, normed, 0);
         });

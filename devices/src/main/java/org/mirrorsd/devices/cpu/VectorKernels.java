@@ -3,7 +3,6 @@ package org.mirrorsd.devices.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -12,8 +11,18 @@ import org.mirrorsd.models.tensor.BF16Tensor;
 import org.mirrorsd.models.tensor.F16Tensor;
 import org.mirrorsd.models.tensor.F32Tensor;
 import org.mirrorsd.models.tensor.Halfs;
+import org.mirrorsd.models.tensor.IQ4_NLTensor;
+import org.mirrorsd.models.tensor.IQ4_XSTensor;
 import org.mirrorsd.models.tensor.Int8GroupTensor;
+import org.mirrorsd.models.tensor.Q2_KTensor;
+import org.mirrorsd.models.tensor.Q3_KTensor;
 import org.mirrorsd.models.tensor.Q4_0Tensor;
+import org.mirrorsd.models.tensor.Q4_1Tensor;
+import org.mirrorsd.models.tensor.Q4_KTensor;
+import org.mirrorsd.models.tensor.Q5_0Tensor;
+import org.mirrorsd.models.tensor.Q5_1Tensor;
+import org.mirrorsd.models.tensor.Q5_KTensor;
+import org.mirrorsd.models.tensor.Q6_KTensor;
 import org.mirrorsd.models.tensor.Q8_0Tensor;
 import org.mirrorsd.models.tensor.Tensor;
 
@@ -23,14 +32,8 @@ import org.mirrorsd.models.tensor.Tensor;
  * row once and keeps the arithmetic simple.
  */
 public final class VectorKernels {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int FL = F.length();
-    /**
-     * Bytes to load for one float vector: widening FL bytes to FL floats (part 0) compiles to one instruction,
-     * while taking parts of a wider byte vector falls off the intrinsic path (measured 3-5x slower).
-     */
-    private static final VectorSpecies<Byte> B_FL = ByteVector.SPECIES_PREFERRED.withShape(
-            jdk.incubator.vector.VectorShape.forBitSize(F.vectorBitSize() / 4));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
@@ -63,8 +66,8 @@ public final class VectorKernels {
 
     /**
      * {@link #sumLanes(FloatVector)} of the FL lanes stored at {@code lanes[off..]} (summed in place): the same
-     * pairing, hence the same bits. The pairing by rotations leaves in lane 0 the tree sum of lane i with lane i + width, for
-     * width = FL/2, ..., 1.
+     * pairing, hence the same bits. The pairing by rotations leaves in lane 0 the tree sum of lane i with lane
+     * i + width, for width = FL/2, ..., 1.
      */
     public static float sumLanes(float[] lanes, int off) {
         for (int width = FL / 2; width >= 1; width /= 2) {
@@ -73,16 +76,51 @@ public final class VectorKernels {
         return lanes[off];
     }
 
-    /** {@code sum_i w[row, i] * x[xOff + i]} over one row of {@code w}. */
+    /**
+     * {@code sum_i w[row, i] * x[xOff + i]} over one row of {@code w}. For a quantised {@code w} the vector is
+     * first quantised as ggml would (see {@link QuantizedActivations}); with many rows, quantise once and use
+     * {@link #dotQuantized}.
+     */
     public static float dot(Tensor w, int row, float[] x, int xOff) {
         return switch (w) {
             case F32Tensor t -> F32Kernels.dot(t.data(), (long) row * t.cols() * 4, x, xOff, t.cols());
             case F16Tensor t -> dotF16(t.data(), (long) row * t.cols() * 2, x, xOff, t.cols());
             case BF16Tensor t -> dotBF16(t.data(), (long) row * t.cols() * 2, x, xOff, t.cols());
-            case Q8_0Tensor t -> dotQ8_0(t.data(), (long) row * (t.cols() / Q8_0Tensor.BLOCK), x, xOff, t.cols());
-            case Q4_0Tensor t -> dotQ4_0(t.data(), (long) row * (t.cols() / Q4_0Tensor.BLOCK), x, xOff, t.cols());
             case Int8GroupTensor t -> dotInt8Group(t, row, x, xOff);
+            default -> dotQuantized(w, row, new QuantizedActivations(x, xOff, 0, w.cols(), 1).prepare(w), 0);
         };
+    }
+
+    /** One row of a block-quantised {@code w} against activation row {@code aRow} of {@code a}, in integers. */
+    public static float dotQuantized(Tensor w, int row, QuantizedActivations a, int aRow) {
+        int blocks = w.cols() / w.ggmlType().blockSize();
+        long first = (long) row * blocks;
+        return switch (w) {
+            case Q8_0Tensor t -> Q8_0Kernel.dot(t.data(), first, blocks, a, aRow);
+            case Q4_0Tensor t -> Q4_0Kernel.dot(t.data(), first, blocks, a, aRow);
+            case Q4_1Tensor t -> Q4_1Kernel.reference(t.data(), first, blocks, a, aRow);
+            case Q5_0Tensor t -> Q5_0Kernel.reference(t.data(), first, blocks, a, aRow);
+            case Q5_1Tensor t -> Q5_1Kernel.reference(t.data(), first, blocks, a, aRow);
+            case IQ4_NLTensor t -> IQ4_NLKernel.reference(t.data(), first, blocks, a, aRow);
+            case Q2_KTensor t -> Q2_KKernel.reference(t.data(), first, blocks, a, aRow);
+            case Q3_KTensor t -> Q3_KKernel.reference(t.data(), first, blocks, a, aRow);
+            case Q4_KTensor t -> Q4_KKernel.dot(t.data(), first, blocks, a, aRow);
+            case Q5_KTensor t -> Q5_KKernel.dot(t.data(), first, blocks, a, aRow);
+            case Q6_KTensor t -> Q6_KKernel.dot(t.data(), first, blocks, a, aRow);
+            case IQ4_XSTensor t -> IQ4_XSKernel.reference(t.data(), first, blocks, a, aRow);
+            default -> throw new IllegalArgumentException("tensor '" + w.name() + "' (" + w.ggmlType() + ") is not block-quantised");
+        };
+    }
+
+    /**
+     * Weight rows {@code [rowFrom, rowTo)} of a block-quantised {@code w} against every row of {@code a}. Each
+     * (weight row, activation row) pair goes through the one kernel of its format, so a row's result does not
+     * depend on the batch or on where the thread split falls.
+     */
+    public static void matvecRange(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
+        for (int row = rowFrom; row < rowTo; row++) {
+            for (int r = 0; r < a.rows(); r++) out[r * outWidth + row] = dotQuantized(w, row, a, r);
+        }
     }
 
     /**
@@ -91,17 +129,15 @@ public final class VectorKernels {
      * of γ+1 tokens cost little more than decoding one.
      */
     public static void matvecRows(Tensor w, int row, float[] in, int inWidth, int rows, float[] out, int outWidth) {
+        if (QuantizedActivations.Kind.of(w) != QuantizedActivations.Kind.NONE) {
+            matvecRange(w, row, row + 1, new QuantizedActivations(in, 0, inWidth, w.cols(), rows).prepare(w), out, outWidth);
+            return;
+        }
         if (w instanceof F32Tensor || w instanceof F16Tensor || w instanceof BF16Tensor) {
             matvecRange(w, row, row + 1, in, inWidth, rows, out, outWidth);
             return;
         }
-        int r = 0;
-        if (w instanceof Q8_0Tensor t) {
-            long block = (long) row * (t.cols() / Q8_0Tensor.BLOCK);
-            // No eight-row Q8_0 kernel: its sixteen live vectors measured 15% slower than two four-row passes.
-            for (; r + 4 <= rows; r += 4) dotQ8_0x4(t.data(), block, in, r * inWidth, inWidth, t.cols(), out, r * outWidth + row, outWidth);
-        }
-        for (; r < rows; r++) out[r * outWidth + row] = dot(w, row, in, r * inWidth);
+        for (int r = 0; r < rows; r++) out[r * outWidth + row] = dot(w, row, in, r * inWidth);
     }
 
     /**
@@ -111,6 +147,10 @@ public final class VectorKernels {
      */
     public static void matvecRange(Tensor w, int rowFrom, int rowTo, float[] in, int inWidth, int rows, float[] out,
                                    int outWidth) {
+        if (QuantizedActivations.Kind.of(w) != QuantizedActivations.Kind.NONE) {
+            matvecRange(w, rowFrom, rowTo, new QuantizedActivations(in, 0, inWidth, w.cols(), rows).prepare(w), out, outWidth);
+            return;
+        }
         switch (w) {
             case F32Tensor t -> F32Kernels.matvec(t.data(), (long) rowFrom * t.cols() * 4, 4L * t.cols(), rowTo - rowFrom,
                     t.cols(), in, inWidth, rows, out, rowFrom, outWidth);
@@ -120,64 +160,6 @@ public final class VectorKernels {
                 for (int row = rowFrom; row < rowTo; row++) matvecRows(w, row, in, inWidth, rows, out, outWidth);
             }
         }
-    }
-
-    /** Four consecutive Q8_0 weight rows against one activation vector. */
-    static void dotQ8_0Rows4(MemorySegment w, long firstBlock, int n, float[] x, int xOff, float[] out, int outOff) {
-        int blocks = n / Q8_0Tensor.BLOCK;
-        long rowBytes = (long) blocks * Q8_0Tensor.BLOCK_BYTES;
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-        long base = firstBlock * Q8_0Tensor.BLOCK_BYTES;
-        for (int b = 0; b < blocks; b++) {
-            long off = base + (long) b * Q8_0Tensor.BLOCK_BYTES;
-            int xi = xOff + b * Q8_0Tensor.BLOCK;
-            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
-            for (int p = 0; p < Q8_0Tensor.BLOCK / FL; p++) {
-                FloatVector xv = FloatVector.fromArray(F, x, xi + p * FL);
-                long q = off + 2 + p * FL;
-                s0 = int8(w, q).fma(xv, s0);
-                s1 = int8(w, q + rowBytes).fma(xv, s1);
-                s2 = int8(w, q + 2 * rowBytes).fma(xv, s2);
-                s3 = int8(w, q + 3 * rowBytes).fma(xv, s3);
-            }
-            a0 = s0.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off))), a0);
-            a1 = s1.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off + rowBytes))), a1);
-            a2 = s2.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off + 2 * rowBytes))), a2);
-            a3 = s3.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off + 3 * rowBytes))), a3);
-        }
-        out[outOff] = sumLanes(a0);
-        out[outOff + 1] = sumLanes(a1);
-        out[outOff + 2] = sumLanes(a2);
-        out[outOff + 3] = sumLanes(a3);
-    }
-
-    /** Per block, integer-weight sums first and the block scale after, exactly as {@link #dotQ8_0} adds them. */
-    static void dotQ8_0x4(MemorySegment w, long firstBlock, float[] x, int xOff, int stride, int n, float[] out, int outOff, int outStride) {
-        int blocks = n / Q8_0Tensor.BLOCK;
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-        long base = firstBlock * Q8_0Tensor.BLOCK_BYTES;
-        for (int b = 0; b < blocks; b++) {
-            long off = base + (long) b * Q8_0Tensor.BLOCK_BYTES;
-            int xi = xOff + b * Q8_0Tensor.BLOCK;
-            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
-            for (int p = 0; p < Q8_0Tensor.BLOCK / FL; p++) {
-                FloatVector wq = int8(w, off + 2 + p * FL);
-                int o = xi + p * FL;
-                s0 = wq.fma(FloatVector.fromArray(F, x, o), s0);
-                s1 = wq.fma(FloatVector.fromArray(F, x, o + stride), s1);
-                s2 = wq.fma(FloatVector.fromArray(F, x, o + 2 * stride), s2);
-                s3 = wq.fma(FloatVector.fromArray(F, x, o + 3 * stride), s3);
-            }
-            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(w.get(LE_SHORT, off)));
-            a0 = s0.fma(scale, a0);
-            a1 = s1.fma(scale, a1);
-            a2 = s2.fma(scale, a2);
-            a3 = s3.fma(scale, a3);
-        }
-        out[outOff] = sumLanes(a0);
-        out[outOff + outStride] = sumLanes(a1);
-        out[outOff + 2 * outStride] = sumLanes(a2);
-        out[outOff + 3 * outStride] = sumLanes(a3);
     }
 
     /** One accumulation order with {@link F32Kernels#dot} over the widened values: the same bits. */
@@ -197,51 +179,6 @@ public final class VectorKernels {
         float s = sumLanes(acc);
         for (; i < n; i++) s += Halfs.f16ToFloat(w.get(LE_SHORT, byteOff + 2L * i)) * x[xOff + i];
         return s;
-    }
-
-    static float dotQ8_0(MemorySegment w, long firstBlock, float[] x, int xOff, int n) {
-        int blocks = n / Q8_0Tensor.BLOCK;
-        FloatVector acc = FloatVector.zero(F);
-        long base = firstBlock * Q8_0Tensor.BLOCK_BYTES;
-        for (int b = 0; b < blocks; b++) {
-            long off = base + (long) b * Q8_0Tensor.BLOCK_BYTES;
-            float scale = Float.float16ToFloat(w.get(LE_SHORT, off));
-            int xi = xOff + b * Q8_0Tensor.BLOCK;
-            FloatVector sum = FloatVector.zero(F);
-            for (int p = 0; p < Q8_0Tensor.BLOCK / FL; p++) {
-                sum = int8(w, off + 2 + p * FL).fma(FloatVector.fromArray(F, x, xi + p * FL), sum);
-            }
-            acc = sum.fma(FloatVector.broadcast(F, scale), acc);
-        }
-        return sumLanes(acc);
-    }
-
-    /** FL signed bytes at {@code off} as FL floats. */
-    private static FloatVector int8(MemorySegment w, long off) {
-        return (FloatVector) ByteVector.fromMemorySegment(B_FL, w, off, LE).convertShape(VectorOperators.B2F, F, 0);
-    }
-
-    static float dotQ4_0(MemorySegment w, long firstBlock, float[] x, int xOff, int n) {
-        int blocks = n / Q4_0Tensor.BLOCK;
-        FloatVector acc = FloatVector.zero(F);
-        long base = firstBlock * Q4_0Tensor.BLOCK_BYTES;
-        for (int b = 0; b < blocks; b++) {
-            long off = base + (long) b * Q4_0Tensor.BLOCK_BYTES;
-            float scale = Float.float16ToFloat(w.get(LE_SHORT, off));
-            ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, off + 2, LE);
-            ByteVector lo = packed.and((byte) 0x0F).sub((byte) 8);
-            ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
-            int xi = xOff + b * Q4_0Tensor.BLOCK;
-            FloatVector sum = FloatVector.zero(F);
-            for (int p = 0; p < 16 / FL; p++) {
-                sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p))
-                        .fma(FloatVector.fromArray(F, x, xi + p * FL), sum);
-                sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p))
-                        .fma(FloatVector.fromArray(F, x, xi + 16 + p * FL), sum);
-            }
-            acc = sum.fma(FloatVector.broadcast(F, scale), acc);
-        }
-        return sumLanes(acc);
     }
 
     /** llama2.c int8 groups may straddle rows, so walk the row group by group; only small exports use this. */

@@ -10,7 +10,8 @@ import java.util.List;
  * encode the prompt with {@code parseSpecial = true}.
  */
 public sealed interface ChatTemplate
-        permits Llama2ChatTemplate, Llama3ChatTemplate, ChatMlTemplate, ZephyrChatTemplate, PlainChatTemplate {
+        permits Llama2ChatTemplate, Llama3ChatTemplate, ChatMlTemplate, ZephyrChatTemplate, PlainChatTemplate,
+                JinjaChatTemplate {
 
     /** The name {@link ChatTemplates#byName} knows this style by. */
     String name();
@@ -22,15 +23,11 @@ public sealed interface ChatTemplate
 
     /**
      * Renders a full request (tools, tool calls, template keyword arguments). The built-in styles know only roles
-     * and text; the model's own Jinja template sees everything.
+     * and text: {@link BuiltinToolPrompt} reduces the request to that (tools offered in a system block, calls
+     * written as {@code <tool_call>...</tool_call>}); the model's own Jinja template sees everything.
      */
     default String render(ChatPrompt prompt) {
-        List<ChatMessage> plain = new java.util.ArrayList<>();
-        for (java.util.Map<String, Object> m : prompt.messages()) {
-            Object content = m.get("content");
-            plain.add(new ChatMessage(String.valueOf(m.get("role")), content == null ? "" : String.valueOf(content)));
-        }
-        return render(plain, prompt.addGenerationPrompt());
+        return render(BuiltinToolPrompt.messages(prompt), prompt.addGenerationPrompt());
     }
 
     /** The Jinja source this template renders ({@code tokenizer.chat_template}), or null for a built-in style. */

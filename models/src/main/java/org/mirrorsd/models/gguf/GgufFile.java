@@ -155,7 +155,7 @@ public final class GgufFile implements AutoCloseable {
             GgmlType type = GgmlType.byId(typeId);
             if (type == null) {
                 throw new GgufFormatException(name + ": " + field + " has GGML type id " + typeId
-                        + ", which this engine does not support (supported: F32, F16, BF16, Q4_0, Q8_0)");
+                        + ", which this engine does not support (supported: " + GgmlType.supportedNames() + ")");
             }
             long offset = in.i64(field + " offset");
             raw.add(new RawTensor(tensorName, shape, type, offset));

@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
  * <p>This type only describes storage and offers a slow scalar element read for tests and loading; the fast
  * kernels that multiply with it live in the device executors, one per format.
  */
-public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Int8GroupTensor {
+public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_1Tensor,
+        Q5_0Tensor, Q5_1Tensor, Q2_KTensor, Q3_KTensor, Q4_KTensor, Q5_KTensor, Q6_KTensor, IQ4_NLTensor, IQ4_XSTensor,
+        Int8GroupTensor {
 
     /** Name in the model file, for error messages. */
     String name();

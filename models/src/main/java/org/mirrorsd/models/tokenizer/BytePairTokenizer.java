@@ -14,10 +14,16 @@ final class BytePairTokenizer extends VocabularyTokenizer {
     private final PreTokenizer preTokenizer;
 
     BytePairTokenizer(Vocabulary vocab, SpecialTokens special, SpecialTokenSplitter splitter,
-                      Map<String, Integer> mergeRanks, PreTokenizer preTokenizer) {
-        super(vocab, special, splitter, false, preTokenizer.cleanSpaces());
+                      Map<String, Integer> mergeRanks, PreTokenizer preTokenizer, boolean addSpacePrefix) {
+        // add_space_prefix only matters to decoding here: llama.cpp's BPE never adds the space when encoding.
+        super(vocab, special, splitter, addSpacePrefix, preTokenizer.cleanSpaces());
         this.mergeRanks = mergeRanks;
         this.preTokenizer = preTokenizer;
+    }
+
+    /** The same vocabulary and merges under another pre-tokenizer; the tables are shared, so this is cheap. */
+    BytePairTokenizer withPreTokenizer(PreTokenizer other) {
+        return new BytePairTokenizer(vocab, special(), splitter(), mergeRanks, other, addSpacePrefix());
     }
 
     @Override

@@ -22,12 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class Tokenizers {
     private static final Logger LOG = LoggerFactory.getLogger(Tokenizers.class);
 
-    /** Texts llama.cpp treats as end-of-turn when the file names no EOT token, in its order of preference. */
-    private static final List<String> EOT_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
-            "<|endoftext|>", "<EOT>", "_<EOT>", "<｜end▁of▁sentence｜>", "<end_of_utterance>");
-    /** Further texts that end generation (llama.cpp's EOG list). */
-    private static final List<String> EOG_TEXTS = List.of("<|eom_id|>", "<|return|>", "<|call|>");
-
     private Tokenizers() {}
 
     /**
@@ -54,18 +48,19 @@ public final class Tokenizers {
                 }
             }
         }
-        // llama.cpp names empty tokens so that they cannot collide in the reverse lookup.
-        String[] pieces = tokens.clone();
-        for (int i = 0; i < n; i++) if (pieces[i].isEmpty()) pieces[i] = "[EMPTY_" + i + "]";
-        Vocabulary vocab = new Vocabulary(pieces, scores, types);
-
         boolean spm = switch (model) {
             case "llama" -> true;
             case "gpt2" -> false;
             default -> throw new IllegalArgumentException(gguf.path() + ": metadata key 'tokenizer.ggml.model' is '"
                     + model + "'; supported: 'llama' (SentencePiece), 'gpt2' (byte-level BPE)");
         };
-        PreTokenizer pre = spm ? null : PreTokenizer.forName(gguf.getOptionalString("tokenizer.ggml.pre").orElse(null));
+        PreTokenizer pre = spm ? null : preTokenizer(gguf);
+
+        // llama.cpp names empty tokens so that they cannot collide in the reverse lookup.
+        String[] pieces = tokens.clone();
+        for (int i = 0; i < n; i++) if (pieces[i].isEmpty()) pieces[i] = "[EMPTY_" + i + "]";
+        SpecialTexts.fixTypes(gguf.path().toString(), pieces, types, gguf.has("tokenizer.ggml.eot_token_id"));
+        Vocabulary vocab = new Vocabulary(pieces, scores, types);
 
         int bos = tokenId(gguf, "tokenizer.ggml.bos_token_id", spm ? 1 : -1, n);
         int eos = tokenId(gguf, "tokenizer.ggml.eos_token_id", spm ? 2 : -1, n);
@@ -74,18 +69,17 @@ public final class Tokenizers {
         int eot = tokenId(gguf, "tokenizer.ggml.eot_token_id", -1, n);
         int eom = tokenId(gguf, "tokenizer.ggml.eom_token_id", -1, n);
         if (eot < 0) {
-            for (String text : EOT_TEXTS) {
+            for (String text : SpecialTexts.EOT) {
                 int id = vocab.id(text);
                 if (id >= 0) { eot = id; break; }
             }
         }
-        boolean addBos = gguf.getBoolean("tokenizer.ggml.add_bos_token", spm || pre == PreTokenizer.LLAMA3);
+        boolean addBos = gguf.getBoolean("tokenizer.ggml.add_bos_token", spm || pre.addBos());
         boolean addEos = gguf.getBoolean("tokenizer.ggml.add_eos_token", false);
 
         Set<Integer> eog = new HashSet<>();
         for (int id : new int[] {eos, eot, eom}) if (id >= 0) eog.add(id);
-        for (String text : EOT_TEXTS) addIfPresent(vocab, text, eog);
-        for (String text : EOG_TEXTS) addIfPresent(vocab, text, eog);
+        for (String text : SpecialTexts.EOG) addIfPresent(vocab, text, eog);
         SpecialTokens special = new SpecialTokens(bos, eos, eot, unk, pad, addBos, addEos, controlTokens(vocab), eog);
 
         String name = gguf.getOptionalString("general.name").orElse("").toLowerCase(Locale.ROOT);
@@ -96,7 +90,23 @@ public final class Tokenizers {
             boolean addSpacePrefix = gguf.getBoolean("tokenizer.ggml.add_space_prefix", true);
             return new SentencePieceTokenizer(vocab, special, splitter, addSpacePrefix);
         }
-        return new BytePairTokenizer(vocab, special, splitter, mergeRanks(gguf), pre);
+        boolean addSpacePrefix = gguf.getBoolean("tokenizer.ggml.add_space_prefix", false);
+        return new BytePairTokenizer(vocab, special, splitter, mergeRanks(gguf), pre, addSpacePrefix);
+    }
+
+    /** {@code tokenizer.ggml.pre}; a file without one gets llama.cpp's default, with its warning. */
+    private static PreTokenizer preTokenizer(GgufFile gguf) {
+        String name = gguf.getOptionalString("tokenizer.ggml.pre").orElse(null);
+        if (name == null || name.isEmpty()) {
+            LOG.warn("{}: no pre-tokenizer type (tokenizer.ggml.pre); using 'default' as llama.cpp does:"
+                    + " tokenization may differ from the model's training", gguf.path());
+            return PreTokenizer.missing();
+        }
+        try {
+            return PreTokenizer.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(gguf.path() + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -25,6 +25,10 @@ abstract sealed class VocabularyTokenizer implements Tokenizer permits SentenceP
         this.tokenBytes = new byte[vocab.size()][];
     }
 
+    SpecialTokenSplitter splitter() { return splitter; }
+
+    boolean addSpacePrefix() { return addSpacePrefix; }
+
     /** The bytes of a token of type NORMAL, BYTE or USER_DEFINED. */
     abstract byte[] computeTokenBytes(int token);
 

@@ -18,6 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.GenerationRequest;
+import org.mirrorsd.decoding.constraint.Grammar;
+import org.mirrorsd.decoding.constraint.GrammarProcessor;
+import org.mirrorsd.decoding.sampling.LogitBias;
+import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.server.ServedModel;
 import org.mirrorsd.server.ServerState;
@@ -28,6 +32,12 @@ import org.mirrorsd.server.openai.CompletionRequest;
 import org.mirrorsd.server.openai.CompletionRequestParser;
 import org.mirrorsd.server.openai.Json;
 import org.mirrorsd.server.openai.ResponseFormat;
+import org.mirrorsd.server.openai.StructuredFields;
+import org.mirrorsd.server.openai.ToolCallFormat;
+import org.mirrorsd.server.openai.PromptInput;
+import org.mirrorsd.server.openai.ToolFields;
+import org.mirrorsd.server.structured.ToolCallSyntax;
+import org.mirrorsd.server.structured.Constraints;
 import org.mirrorsd.server.scheduler.EndCause;
 import org.mirrorsd.server.scheduler.SchedulerRejection;
 import org.mirrorsd.server.scheduler.Sequence;
@@ -50,8 +60,12 @@ public final class CompletionHandler {
         if (serving == null || state.isDraining()) {
             throw ApiError.unavailable(serving == null ? "The model is still loading." : "The server is shutting down.");
         }
-        CompletionRequest request = CompletionRequestParser.parse(kind, body(http));
+        ObjectNode json = body(http);
+        CompletionRequest request = CompletionRequestParser.parse(kind, json);
+        StructuredFields structured = StructuredFields.parse(json);
+        ToolFields tools = ToolFields.parse(kind, json);
         ServedModel model = serving.model();
+        structured.checkVocabulary(model.config().vocabSize());
         if (request.model() != null && !request.model().equals(model.id())) throw ApiError.modelNotFound(request.model());
         DecodingEngine engine = engine(serving, request.decoding());
         if (request.choiceCount() > CompletionRequestParser.MAX_CHOICES) {
@@ -61,9 +75,17 @@ public final class CompletionHandler {
         PromptEncoder encoder = new PromptEncoder(model);
         String promptParam = kind == ApiKind.CHAT ? "messages" : "prompt";
         List<int[]> prompts = new ArrayList<>();
-        for (var p : request.prompts()) prompts.add(encoder.encode(p, promptParam));
+        for (var p : request.prompts()) {
+            if (p instanceof PromptInput.Messages m && tools.needsChatPrompt(json)) {
+                p = new PromptInput.Messages(tools.withTools(m.prompt(), json));
+            }
+            prompts.add(encoder.encode(p, promptParam));
+        }
 
-        ResponseFormat format = ResponseFormat.of(kind);
+        ToolCallSyntax syntax = ToolCallSyntax.of(model.chatTemplate());
+        ResponseFormat format = tools.active()
+                ? new ToolCallFormat(ResponseFormat.of(kind), syntax, tools.functions(), request.choiceCount())
+                : ResponseFormat.of(kind);
         var envelope = new CompletionResponder.Envelope(format.idPrefix() + UUID.randomUUID().toString().replace("-", ""),
                 System.currentTimeMillis() / 1000, model.id(), engine.method());
         boolean keepAlive = HttpUtil.isKeepAlive(http);
@@ -74,12 +96,15 @@ public final class CompletionHandler {
                 : new BufferedResponder(channel, keepAlive, format, envelope, request.choiceCount(), promptTokens,
                         state.metrics(), request.logprobs());
 
-        List<Sequence> sequences = sequences(serving, request, prompts, engine, encoder, responder);
+        Grammar grammar = grammar(model, structured, tools, syntax);
+        List<Sequence> sequences = sequences(serving, request, prompts, engine, encoder, responder, grammar,
+                new LogitBias(structured.logitBias()));
         submit(channel, serving, sequences, responder);
     }
 
     private List<Sequence> sequences(Serving serving, CompletionRequest request, List<int[]> prompts,
-                                     DecodingEngine engine, PromptEncoder encoder, CompletionResponder responder) {
+                                     DecodingEngine engine, PromptEncoder encoder, CompletionResponder responder,
+                                     Grammar grammar, LogitBias bias) {
         ServedModel model = serving.model();
         int[] stopTokens = request.ignoreEos() ? new int[0]
                 : model.tokenizer().special().endOfGeneration().stream().mapToInt(Integer::intValue).toArray();
@@ -94,13 +119,34 @@ public final class CompletionHandler {
                 int index = p * request.n() + i;
                 SamplingParams sampling = request.sampling().resolve(serving.samplingDefaults(), i,
                         ThreadLocalRandom.current().nextLong());
-                var generation = new GenerationRequest(prompt, maxTokens, sampling, stopTokens, request.topLogprobs());
+                LogitProcessor processor = grammar == null ? bias.processor()
+                        : new GrammarProcessor(grammar, stopTokens, encoder.startsText(prompt)).withBias(bias);
+                var generation = new GenerationRequest(prompt, maxTokens, sampling, stopTokens, request.topLogprobs(),
+                        processor);
                 var text = new TextAssembler(model.tokenizer()::tokenBytes, request.stop(), encoder.startsText(prompt));
                 var tracker = new ChoiceTracker(index, text, logprobs, responder);
                 out.add(new Sequence(engine, generation, tracker, state.metrics()));
             }
         }
         return out;
+    }
+
+    /** The compiled constraint of the request's response_format, or null for free text. */
+    private static Grammar grammar(ServedModel model, StructuredFields structured, ToolFields tools, ToolCallSyntax syntax) {
+        Constraints constraints = Constraints.of(model.tokenizer(), model.config().vocabSize());
+        if (tools.forced()) {
+            // tool_choice required / named: the output is exactly tool calls, arguments following their schemas.
+            if (structured.constrained()) {
+                throw ApiError.invalid("'response_format' cannot be combined with a 'tool_choice' that forces a call.",
+                        "response_format");
+            }
+            var callable = tools.callable();
+            String key = "tools:" + syntax + ":" + tools.parallel() + ":" + callable;
+            return constraints.cached(key, () -> syntax.automaton(callable, tools.parallel(), "tools"));
+        }
+        if (!structured.constrained()) return null;
+        return structured.jsonObject() ? constraints.anyObject()
+                : constraints.schema(structured.jsonSchema(), StructuredFields.SCHEMA_PARAM);
     }
 
     private void submit(Channel channel, Serving serving, List<Sequence> sequences, CompletionResponder responder) {

@@ -1,6 +1,8 @@
 package org.mirrorsd.server.completion;
 
 import java.util.Arrays;
+import org.mirrorsd.models.chat.ChatPrompt;
+import org.mirrorsd.models.chat.ChatTemplateException;
 import org.mirrorsd.models.tokenizer.Tokenizer;
 import org.mirrorsd.server.ServedModel;
 import org.mirrorsd.server.openai.ApiError;
@@ -18,7 +20,7 @@ final class PromptEncoder {
         Tokenizer tok = model.tokenizer();
         int[] ids = switch (prompt) {
             // Chat templates write special tokens as text (<|im_start|>), so those are parsed.
-            case PromptInput.Messages m -> withBos(tok.encode(model.chatTemplate().render(m.messages(), true), true));
+            case PromptInput.Messages m -> withBos(tok.encode(rendered(m.prompt()), true));
             case PromptInput.Text t -> withBos(tok.encode(t.text(), false));
             case PromptInput.Tokens t -> checked(t.ids(), param);
         };
@@ -28,6 +30,16 @@ final class PromptEncoder {
                     + " tokens, but the prompt has " + ids.length + " tokens.", param, "context_length_exceeded");
         }
         return ids;
+    }
+
+    /** The conversation through the model's chat template; a template that refuses it is the client's error. */
+    private String rendered(ChatPrompt prompt) {
+        try {
+            return model.chatTemplate().render(prompt);
+        } catch (ChatTemplateException e) {
+            throw ApiError.invalid(e.raisedByTemplate() ? e.getMessage()
+                    : "The chat template failed on these messages (" + e.kind() + "): " + e.getMessage(), "messages");
+        }
     }
 
     /** Whether the first generated token directly follows BOS, where decoding drops its leading space. */

@@ -60,7 +60,15 @@ final class StreamingResponder extends CompletionResponder {
 
     @Override
     void choiceEnded(int index, String tail, String finishReason) {
-        chunk(index, tail, null, finishReason);
+        start();
+        boolean first = !opened[index];
+        opened[index] = true;
+        for (ObjectNode choice : format.endChunkChoices(index, tail, format.logprobs(null, textOffsets[index]),
+                finishReason, first)) {
+            ObjectNode c = envelope(format.chunkObject());
+            c.putArray("choices").add(choice);
+            event(Json.write(c));
+        }
     }
 
     @Override
@@ -87,10 +95,11 @@ final class StreamingResponder extends CompletionResponder {
         start();
         boolean first = !opened[index];
         opened[index] = true;
-        ObjectNode c = envelope(format.chunkObject());
-        c.putArray("choices").add(format.chunkChoice(index, text, format.logprobs(logprobs, textOffsets[index]),
-                finishReason, first));
+        ObjectNode choice = format.chunkChoice(index, text, format.logprobs(logprobs, textOffsets[index]), finishReason, first);
         if (logprobs != null) for (TokenLogprob t : logprobs) textOffsets[index] += t.token().length();
+        if (choice == null) return; // the format holds this text back (tool calls)
+        ObjectNode c = envelope(format.chunkObject());
+        c.putArray("choices").add(choice);
         event(Json.write(c));
     }
 

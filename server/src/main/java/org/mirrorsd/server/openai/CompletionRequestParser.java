@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.mirrorsd.models.chat.ChatMessage;
+import org.mirrorsd.models.chat.ChatPrompt;
 
 /** Reads and checks the body of {@code /v1/chat/completions} and {@code /v1/completions}. */
 public final class CompletionRequestParser {
@@ -68,7 +69,7 @@ public final class CompletionRequestParser {
         if (list == null) throw ApiError.invalid("'messages' is required.", "messages");
         if (!list.isArray()) throw RequestFields.wrongType("messages", "an array of messages");
         if (list.isEmpty()) throw ApiError.invalid("'messages' must hold at least one message.", "messages");
-        List<ChatMessage> out = new ArrayList<>();
+        List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String param = "messages[" + i + "]";
             JsonNode m = list.get(i);
@@ -80,9 +81,9 @@ public final class CompletionRequestParser {
                 throw ApiError.invalid("'" + param + ".role' must be one of " + ROLES + ", got '" + role + "'.",
                         param + ".role");
             }
-            out.add(new ChatMessage(role, content(mf.node("content"), param + ".content")));
+            out.add(ChatPromptReader.message(m, role, content(mf.node("content"), param + ".content")));
         }
-        return new PromptInput.Messages(out);
+        return new PromptInput.Messages(new ChatPrompt(out, null, true, ChatPromptReader.kwargs(f)));
     }
 
     /** A string, or an array of text parts ({@code {"type": "text", "text": ...}}); null only as empty. */

@@ -1,7 +1,6 @@
 package org.mirrorsd.server.openai;
 
-import java.util.List;
-import org.mirrorsd.models.chat.ChatMessage;
+import org.mirrorsd.models.chat.ChatPrompt;
 
 /** One prompt as the client gave it, before tokenization. */
 public sealed interface PromptInput {
@@ -12,6 +11,6 @@ public sealed interface PromptInput {
     /** Token ids, used exactly as given. */
     record Tokens(int[] ids) implements PromptInput {}
 
-    /** A conversation, rendered by the model's chat template. */
-    record Messages(List<ChatMessage> messages) implements PromptInput {}
+    /** A conversation (messages, tools, template keyword arguments), rendered by the model's chat template. */
+    record Messages(ChatPrompt prompt) implements PromptInput {}
 }

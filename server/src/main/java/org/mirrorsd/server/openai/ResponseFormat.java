@@ -26,6 +26,14 @@ public interface ResponseFormat {
     ObjectNode chunkChoice(int index, String text, JsonNode logprobs, String finishReason, boolean first);
 
     /**
+     * The chunk choices that end a streamed choice: by default one, with the last text and the finish reason.
+     * A format that holds text back (tool calls) sends what it held here, in as many chunks as it needs.
+     */
+    default List<ObjectNode> endChunkChoices(int index, String tail, JsonNode logprobs, String finishReason, boolean first) {
+        return List.of(chunkChoice(index, tail, logprobs, finishReason, first));
+    }
+
+    /**
      * The logprobs object for some tokens, or null when none were requested.
      *
      * @param textOffset characters of this choice's text before the first of these tokens (legacy format)

@@ -1,0 +1,78 @@
+package org.mirrorsd.devices.cpu;
+
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static org.mirrorsd.devices.cpu.IntLanes.B;
+import static org.mirrorsd.devices.cpu.IntLanes.I;
+import static org.mirrorsd.devices.cpu.IntLanes.L;
+import static org.mirrorsd.devices.cpu.IntLanes.LE;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.mirrorsd.models.tensor.Blocks;
+import org.mirrorsd.models.tensor.Q6_KTensor;
+
+/**
+ * Q6_K weights against Q8_K activations ({@code ggml_vec_dot_q6_K_q8_K}): per super-block
+ * d_w d_a sum_g scale_g sum (q6 - 32) a over sixteen groups of 16, in integers.
+ */
+final class Q6_KKernel {
+    private static final int BB = Q6_KTensor.BLOCK_BYTES;
+
+    private Q6_KKernel() {}
+
+    static float dot(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long x = (firstBlock + b) * BB;
+            IntVector acc = IntVector.zero(I);
+            for (int n = 0; n < 2; n++) {
+                long ql = x + 64L * n, qh = x + 128 + 32L * n, sc = x + 192 + 8L * n;
+                int q = aRow * a.width + 256 * b + 128 * n;
+                for (int c = 0; c < 32; c += L) {
+                    IntVector l0 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + c, LE).convertShape(B2I, I, 0);
+                    IntVector l1 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + c, LE).convertShape(B2I, I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, qh + c, LE).convertShape(B2I, I, 0);
+                    long s = sc + c / 16;
+                    IntVector part = l0.and(0xF).or(h.and(3).lanewise(LSHL, 4)).sub(32)
+                            .mul(IntVector.fromArray(I, a.qK, q + c)).mul(Blocks.s8(w, s))
+                            .add(l1.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32)
+                                    .mul(IntVector.fromArray(I, a.qK, q + 32 + c)).mul(Blocks.s8(w, s + 2)))
+                            .add(l0.lanewise(ASHR, 4).and(0xF).or(h.and(0x30)).sub(32)
+                                    .mul(IntVector.fromArray(I, a.qK, q + 64 + c)).mul(Blocks.s8(w, s + 4)))
+                            .add(l1.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2).and(0x30)).sub(32)
+                                    .mul(IntVector.fromArray(I, a.qK, q + 96 + c)).mul(Blocks.s8(w, s + 6)));
+                    acc = acc.add(part);
+                }
+            }
+            sum += Blocks.f16(w, x + 208) * a.dK[aRow * (a.width / 256) + b] * acc.reduceLanes(VectorOperators.ADD);
+        }
+        return sum;
+    }
+
+    static float reference(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long x = (firstBlock + b) * BB;
+            int isum = 0;
+            for (int n = 0; n < 2; n++) {
+                long ql = x + 64L * n, qh = x + 128 + 32L * n, sc = x + 192 + 8L * n;
+                int q = aRow * a.width + 256 * b + 128 * n;
+                for (int l = 0; l < 32; l++) {
+                    int is = l / 16, h = Blocks.u8(w, qh + l);
+                    int q1 = ((Blocks.u8(w, ql + l) & 0xF) | ((h & 3) << 4)) - 32;
+                    int q2 = ((Blocks.u8(w, ql + l + 32) & 0xF) | (((h >>> 2) & 3) << 4)) - 32;
+                    int q3 = ((Blocks.u8(w, ql + l) >>> 4) | (((h >>> 4) & 3) << 4)) - 32;
+                    int q4 = ((Blocks.u8(w, ql + l + 32) >>> 4) | (((h >>> 6) & 3) << 4)) - 32;
+                    isum += Blocks.s8(w, sc + is) * q1 * a.qK[q + l] + Blocks.s8(w, sc + is + 2) * q2 * a.qK[q + 32 + l]
+                            + Blocks.s8(w, sc + is + 4) * q3 * a.qK[q + 64 + l] + Blocks.s8(w, sc + is + 6) * q4 * a.qK[q + 96 + l];
+                }
+            }
+            sum += Blocks.f16(w, x + 208) * a.dK[aRow * (a.width / 256) + b] * isum;
+        }
+        return sum;
+    }
+}
