@@ -41,7 +41,7 @@ class VectorKernelsTest {
     }
 
     private void assertMatchesScalar(Tensor t) {
-        // The batched paths (8 and 4 activation rows per weight-row pass, plus a remainder) against scalar dots.
+        // The batched paths (4x4 register tiles and their remainders) against scalar dots.
         int rows = 13;
         float[] in = randomVector(rows * t.cols());
         float[] out = new float[rows * t.rows()];
@@ -109,6 +109,19 @@ class VectorKernelsTest {
     }
 
     @Test
+    void scalarLaneSumHasTheVectorSumsBits() {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        for (int trial = 0; trial < 1000; trial++) {
+            float[] v = randomVector(VectorKernels.floatLanes());
+            for (int i = 0; i < v.length; i++) v[i] *= (float) Math.pow(10, random.nextInt(9) - 4); // mixed magnitudes
+            float vector = VectorKernels.sumLanes(jdk.incubator.vector.FloatVector.fromArray(species, v, 0));
+            float[] copy = new float[v.length + 3];
+            System.arraycopy(v, 0, copy, 3, v.length);
+            assertEquals(Float.floatToIntBits(vector), Float.floatToIntBits(VectorKernels.sumLanes(copy, 3)), "trial " + trial);
+        }
+    }
+
+    @Test
     void f32() {
         for (int cols : new int[] {7, 64, 100, 256}) {
             MemorySegment m = arena.allocate(9L * cols * 4);
@@ -119,16 +132,17 @@ class VectorKernelsTest {
 
     @Test
     void f16AndBf16() {
+        // 19 rows: four-row register tiles, a remainder, and more than one widened 16-row tile.
         for (int cols : new int[] {9, 64, 200}) {
-            MemorySegment h = arena.allocate(3L * cols * 2);
-            MemorySegment b = arena.allocate(3L * cols * 2);
-            for (int i = 0; i < 3 * cols; i++) {
+            MemorySegment h = arena.allocate(19L * cols * 2);
+            MemorySegment b = arena.allocate(19L * cols * 2);
+            for (int i = 0; i < 19 * cols; i++) {
                 float v = (float) random.nextGaussian() * (i % 17 == 0 ? 1e-6f : 1f); // some f16 subnormals
                 h.set(S, 2L * i, Float.floatToFloat16(v));
                 b.set(S, 2L * i, Halfs.floatToBf16(v));
             }
-            assertMatchesScalar(new F16Tensor("f16x" + cols, 3, cols, h));
-            assertMatchesScalar(new BF16Tensor("bf16x" + cols, 3, cols, b));
+            assertMatchesScalar(new F16Tensor("f16x" + cols, 19, cols, h));
+            assertMatchesScalar(new BF16Tensor("bf16x" + cols, 19, cols, b));
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.mirrorsd.bench.GreedyRun;
 import org.mirrorsd.bench.MemoryBandwidth;
+import org.mirrorsd.bench.peer.PeerCommand;
 import org.mirrorsd.bench.specbench.SpecBenchCommand;
 import org.mirrorsd.bench.sweep.SweepCommand;
 import org.mirrorsd.config.cli.CommandLine;
@@ -53,7 +54,7 @@ final class BenchCommand implements Main.Command {
 
     @Override
     public String summary() {
-        return "benchmarks: `bench decode`, `bench specbench`, `bench load`, `bench mask` (mirror-sd bench lists them)";
+        return "benchmarks: `bench decode`, `bench specbench`, `bench load`, `bench mask`, `bench peer` (mirror-sd bench lists them)";
     }
 
     @Override
@@ -63,6 +64,10 @@ final class BenchCommand implements Main.Command {
         benchmarks.put("specbench", new SpecBenchCommand().summary());
         benchmarks.put("sweep", SweepCommand.SUMMARY);
         benchmarks.put("load", LoadCommand.SUMMARY);
+        benchmarks.put("peer", PeerCommand.SUMMARY);
+        if (args.length > 0 && args[0].equals("peer")) {
+            return new PeerCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         benchmarks.put("mask", MaskCommand.SUMMARY);
         if (args.length > 0 && args[0].equals("mask")) {
             return new MaskCommand().run(java.util.Arrays.copyOfRange(args, 1, args.length));

@@ -7,6 +7,7 @@ import java.time.Instant;
 import org.mirrorsd.config.ConfigException;
 import org.mirrorsd.config.MirrorSdConfig;
 import org.mirrorsd.devices.Devices;
+import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.LoadedModel;
@@ -49,6 +50,9 @@ public record LoadedModels(LoadedModel target, LayerExecutor targetCpu, LlamaMod
             if (draft != null) {
                 draftCpu = Devices.open("draft", dc.draft(), draft, dc.effectiveDraftThreads(), dc.onnxProviders(), dc.required());
             }
+            // The first request would otherwise wait for the JIT (measured by `bench peer`).
+            if (targetCpu instanceof CpuExecutor cpu) cpu.warmUpInBackground();
+            if (draftCpu instanceof CpuExecutor cpu) cpu.warmUpInBackground();
         } catch (IOException | RuntimeException e) {
             target.close();
             if (draft != null) draft.close();

@@ -20,7 +20,8 @@ import org.mirrorsd.models.LlamaConfig;
  * session gets the very logits it would have got alone.
  */
 public final class AutoregressiveEngine implements DecodingEngine {
-    private static final int PREFILL_CHUNK = 64;
+    /** Prompt tokens per prefill pass. */
+    public static final int PREFILL_CHUNK = 64;
     private final LayerExecutor target;
     private final FusedForward fused;
     private final PrefixCache prefixes;

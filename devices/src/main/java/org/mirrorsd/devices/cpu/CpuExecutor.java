@@ -16,6 +16,7 @@ import org.mirrorsd.models.tensor.Tensor;
  * See {@link LayerExecutor} for how the pieces compose.
  */
 public final class CpuExecutor implements LayerExecutor {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CpuExecutor.class);
     /** Below this many multiply-adds a matmul is not worth waking other threads for. */
     private static final int MIN_PARALLEL_WORK = 1 << 15;
 
@@ -333,6 +334,59 @@ public final class CpuExecutor implements LayerExecutor {
             });
         }
         finalSoftcap(out, outOffset, cls.rows()); // both paths: gemma2's cap applies to quantized classifiers too
+    }
+
+    /**
+     * Compiles the matmul kernels before the first request needs them: a cold JVM runs the Vector API
+     * interpreted, many times slower, so without this the first prompt pays for the JIT. Each weight format and
+     * row length of the model runs a few weight rows at the batch shapes decoding, verification and prefill use,
+     * until C2 has had its invocations; then one real forward pass warms the rest of a layer.
+     */
+    public void warmUp() {
+        long t0 = System.nanoTime();
+        java.util.Map<String, Tensor> shapes = new java.util.LinkedHashMap<>();
+        LayerWeights l0 = w.layers()[0];
+        for (Tensor t : new Tensor[] {l0.wq(), l0.wk(), l0.wo(), l0.w1(), l0.w2(), w.classifier()}) {
+            shapes.putIfAbsent(t.getClass().getName() + "/" + t.cols(), t);
+        }
+        for (Tensor t : shapes.values()) {
+            int wRows = Math.min(8, t.rows());
+            for (int rows : new int[] {1, 8, 64}) {
+                float[] in = new float[rows * t.cols()];
+                java.util.Arrays.fill(in, 0.01f);
+                float[] out = new float[rows * wRows];
+                for (int i = 0, n = WARM_UP_CALLS / rows; i < n; i++) VectorKernels.matvecRange(t, 0, wRows, in, t.cols(), rows, out, wRows);
+            }
+        }
+        try (CpuKvCache cache = newCache(Math.min(8, c.contextLength()))) {
+            ForwardBatch b = newBatch(Math.min(8, c.contextLength()));
+            for (int p = 0; p < b.capacity(); p++) b.add(1, cache, p);
+            embed(b);
+            runLayers(0, c.layers(), b);
+            logits(b, b.size() - 1, new float[c.vocabSize()], 0);
+        }
+        log.info("{}: kernels warmed up in {} ms", model.name(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Matmul calls (of one activation row; fewer with more rows) per shape in {@link #warmUp}: past C2's thresholds. */
+    private static final int WARM_UP_CALLS = 6_000;
+
+    /**
+     * {@link #warmUp} on a daemon thread, so that start-up does not wait for it; requests that come meanwhile
+     * share the CPU with it (and the compiled code as soon as it exists). Failures (the executor closed before
+     * it finished, say) only end the warm-up.
+     */
+    public void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                warmUp();
+            } catch (RuntimeException e) {
+                log.debug("{}: warm-up stopped: {}", model.name(), e.toString());
+            }
+        }, "warm-up-" + model.name());
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     @Override
