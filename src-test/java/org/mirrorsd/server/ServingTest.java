@@ -128,6 +128,9 @@ class ServingTest {
 
     /** Sends a streaming request over a raw socket and returns once its first event arrived. */
     static Socket openStream(String body) throws Exception {
+        // LONG takes every slot and queue place: a previous test's sequences may still be leaving after their
+        // response was written (the slot is freed after the last event), which would make this a 429.
+        awaitIdle();
         Socket s = new Socket("127.0.0.1", server.server.port());
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         s.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
