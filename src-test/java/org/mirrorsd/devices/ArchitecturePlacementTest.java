@@ -23,7 +23,7 @@ class ArchitecturePlacementTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"qwen2-F16.gguf", "qwen3-F16.gguf", "gemma2-F16.gguf", "gemma3-F16.gguf"})
-    void nonLlamaFeaturesAreRefusedAndFallBackToCpu(String file) throws Exception {
+    void nonLlamaFeaturesAreRefusedAndFallBackToCpu(String file, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         LlamaModel model = LlamaCppFixtures.model(file);
         String arch = model.config().arch().name();
         for (DevicePlacement.Kind kind : List.of(DevicePlacement.Kind.ONNX, DevicePlacement.Kind.CUDA)) {
@@ -37,7 +37,7 @@ class ArchitecturePlacementTest {
         }
         assertThrows(UnsupportedOperationException.class, () -> CudaExecutor.open(model));
         assertThrows(UnsupportedOperationException.class,
-                () -> OnnxExporter.export(model, java.nio.file.Files.createTempDirectory("arch-onnx")));
+                () -> OnnxExporter.export(model, dir));
     }
 
     @ParameterizedTest
