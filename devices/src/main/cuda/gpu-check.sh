@@ -83,6 +83,11 @@ pack() {
     cp "$shared/models/$f" "$pack/test/shared/models/"
   done
   cp "$shared/fixtures/llama2c-greedy.jsonl" "$pack/test/shared/fixtures/"
+  # The llama.cpp fixtures of the architectures the CUDA executor runs (CudaArchitectureParityTest); 7 MB.
+  mkdir -p "$pack/test/shared/fixtures/llamacpp"
+  for f in llama-F16 phi3-F16; do
+    cp "$shared/fixtures/llamacpp/$f.gguf" "$shared/fixtures/llamacpp/$f.jsonl" "$pack/test/shared/fixtures/llamacpp/"
+  done
 
   # A runtime with only the modules the jars use.
   local modules
