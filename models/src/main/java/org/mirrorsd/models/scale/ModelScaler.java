@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.mirrorsd.models.LayerWeights;
 import org.mirrorsd.models.LlamaConfig;
 import org.mirrorsd.models.LlamaModel;
+import org.mirrorsd.models.gguf.GgufArchitecture;
 import org.mirrorsd.models.gguf.GgufWriter;
 import org.mirrorsd.models.tensor.GgmlType;
 import org.mirrorsd.models.tensor.Tensor;
@@ -50,69 +51,117 @@ public final class ModelScaler {
                 c.ropeLayout());
     }
 
-    /** Writes the scaled model as GGUF ({@code type} F32 or Q8_0). */
+    /**
+     * Writes the scaled model as GGUF ({@code type} F32 or Q8_0), in the input's own architecture: its optional
+     * pieces (q/k/v biases padded with zeros, per-head q/k norms as they are, post norms rescaled like the other
+     * norms, fused QKV and gate|up) are written the way that family's files hold them.
+     */
     public static void writeGguf(LlamaModel model, Shape shape, GgmlType type, long seed, Path out) throws IOException {
         if (type != GgmlType.F32 && type != GgmlType.Q8_0) throw new IllegalArgumentException("type must be f32 or q8_0");
         LlamaConfig c = model.config();
         String arch = c.arch().name();
-        if (!(arch.equals("llama") || arch.equals("mistral"))) { // it writes Llama's tensors only: others would lose theirs
-            throw new IllegalArgumentException("scale enlarges llama models only; " + model.name() + " is '" + arch + "'");
-        }
+        GgufArchitecture spec = GgufArchitecture.of(arch, model.path());
         LlamaConfig n = scaledConfig(c, shape);
         float normScale = (float) Math.sqrt((double) c.dim() / n.dim());
+        boolean tied = model.weights().classifier() == model.weights().tokenEmbedding();
+        // Gemma multiplies embeddings by sqrt(dim): store them divided by the change so layer 0 sees the same
+        // input; a tied classifier then reads them scaled too, which the final norm's weight undoes.
+        float embeddingScale = c.arch().embeddingScale() != 1f ? normScale : 1f;
+        float finalNormScale = tied ? normScale / embeddingScale : normScale;
+        String p = arch + ".";
         GgufWriter w = new GgufWriter();
         keepMetadata(model, w);
-        w.put("general.architecture", "llama")
-                .put("general.name", model.name() + "-scaled-" + n.dim() + "x" + n.layers())
+        w.put("general.architecture", arch)
+                // The input's own name is kept: llama.cpp reads meaning into it (a "phi3" in a Phi-3 file's name
+                // makes it look for Phi-3's end-of-turn token).
+                .put("general.name", model.metadata().getOrDefault("general.name", model.name() + "-scaled-" + n.dim() + "x" + n.layers()))
                 .put("general.file_type", type == GgmlType.F32 ? 0 : 7)
-                .put("llama.context_length", n.contextLength())
-                .put("llama.embedding_length", n.dim())
-                .put("llama.block_count", n.layers())
-                .put("llama.feed_forward_length", n.hiddenDim())
-                .put("llama.attention.head_count", n.heads())
-                .put("llama.attention.head_count_kv", n.kvHeads())
-                .put("llama.rope.dimension_count", n.headSize())
-                .put("llama.rope.freq_base", n.ropeTheta())
-                .put("llama.attention.layer_norm_rms_epsilon", n.rmsEps())
+                .put(p + "context_length", n.contextLength())
+                .put(p + "embedding_length", n.dim())
+                .put(p + "block_count", n.layers())
+                .put(p + "feed_forward_length", n.hiddenDim())
+                .put(p + "attention.head_count", n.heads())
+                .put(p + "attention.head_count_kv", n.kvHeads())
+                .put(p + "rope.dimension_count", n.headSize())
+                .put(p + "rope.freq_base", n.ropeTheta())
+                .put(p + "attention.layer_norm_rms_epsilon", n.rmsEps())
                 .put("mirrorsd.scaled_from", model.path().getFileName().toString())
                 .put("mirrorsd.real_layers", c.layers());
         // Embedding: real block, zeros in the added residual dimensions. The classifier stays tied to it.
         w.tensor("token_embd.weight", new long[] {n.dim(), n.vocabSize()}, type,
-                matrix(model.weights().tokenEmbedding(), n.vocabSize(), n.dim(), Fill.ZERO, Fill.ZERO, type, seed));
-        if (model.weights().classifier() != model.weights().tokenEmbedding()) {
+                matrix(model.weights().tokenEmbedding(), embeddingScale, n.vocabSize(), n.dim(), Fill.ZERO, Fill.ZERO, type, seed));
+        if (!tied) {
             w.tensor("output.weight", new long[] {n.dim(), n.vocabSize()}, type,
-                    matrix(model.weights().classifier(), n.vocabSize(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, seed + 1));
+                    matrix(model.weights().classifier(), 1f, n.vocabSize(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, seed + 1));
         }
+        // Sliding-window families pick local and global layers by index: real layers keep theirs, added ones follow.
+        boolean keepIndices = c.arch().slidingWindow().any();
         for (int i = 0; i < n.layers(); i++) {
             int real = -1;
-            for (int r = 0; r < c.layers(); r++) if (realLayerIndex(r, c.layers(), n.layers()) == i) real = r;
+            for (int r = 0; r < c.layers(); r++) {
+                if ((keepIndices ? r : realLayerIndex(r, c.layers(), n.layers())) == i) real = r;
+            }
             LayerWeights lw = real >= 0 ? model.weights().layers()[real] : null;
             String b = "blk." + i + ".";
             long s = seed * 1000 + i * 16L;
             w.tensor(b + "attn_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(lw == null ? null : lw.attnNorm(), n.dim(), normScale, s));
             w.tensor(b + "ffn_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(lw == null ? null : lw.ffnNorm(), n.dim(), normScale, s + 1));
             // Inputs read anything (added residual dims are zero anyway); outputs must not leak.
-            w.tensor(b + "attn_q.weight", new long[] {n.dim(), n.queryDim()}, type,
-                    matrix(lw == null ? null : lw.wq(), n.queryDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 2));
-            w.tensor(b + "attn_k.weight", new long[] {n.dim(), n.kvDim()}, type,
-                    matrix(lw == null ? null : lw.wk(), n.kvDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 3));
-            w.tensor(b + "attn_v.weight", new long[] {n.dim(), n.kvDim()}, type,
-                    matrix(lw == null ? null : lw.wv(), n.kvDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 4));
+            GgufWriter.TensorData q = matrix(lw == null ? null : lw.wq(), 1f, n.queryDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 2);
+            GgufWriter.TensorData k = matrix(lw == null ? null : lw.wk(), 1f, n.kvDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 3);
+            GgufWriter.TensorData v = matrix(lw == null ? null : lw.wv(), 1f, n.kvDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 4);
+            if (spec.fusedQkv()) {
+                w.tensor(b + "attn_qkv.weight", new long[] {n.dim(), n.queryDim() + 2L * n.kvDim()}, type, stacked(q, k, v));
+            } else {
+                w.tensor(b + "attn_q.weight", new long[] {n.dim(), n.queryDim()}, type, q);
+                w.tensor(b + "attn_k.weight", new long[] {n.dim(), n.kvDim()}, type, k);
+                w.tensor(b + "attn_v.weight", new long[] {n.dim(), n.kvDim()}, type, v);
+            }
             w.tensor(b + "attn_output.weight", new long[] {n.queryDim(), n.dim()}, type,
-                    matrix(lw == null ? null : lw.wo(), n.dim(), n.queryDim(), Fill.ZERO, Fill.ZERO, type, s + 5));
-            w.tensor(b + "ffn_gate.weight", new long[] {n.dim(), n.hiddenDim()}, type,
-                    matrix(lw == null ? null : lw.w1(), n.hiddenDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 6));
-            w.tensor(b + "ffn_up.weight", new long[] {n.dim(), n.hiddenDim()}, type,
-                    matrix(lw == null ? null : lw.w3(), n.hiddenDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 7));
+                    matrix(lw == null ? null : lw.wo(), 1f, n.dim(), n.queryDim(), Fill.ZERO, Fill.ZERO, type, s + 5));
+            GgufWriter.TensorData gate = matrix(lw == null ? null : lw.w1(), 1f, n.hiddenDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 6);
+            GgufWriter.TensorData up = matrix(lw == null ? null : lw.w3(), 1f, n.hiddenDim(), n.dim(), Fill.RANDOM, Fill.RANDOM, type, s + 7);
+            if (spec.fusedGateUp()) {
+                w.tensor(b + "ffn_up.weight", new long[] {n.dim(), 2L * n.hiddenDim()}, type, stacked(gate, up));
+            } else {
+                w.tensor(b + "ffn_gate.weight", new long[] {n.dim(), n.hiddenDim()}, type, gate);
+                w.tensor(b + "ffn_up.weight", new long[] {n.dim(), n.hiddenDim()}, type, up);
+            }
             w.tensor(b + "ffn_down.weight", new long[] {n.hiddenDim(), n.dim()}, type,
-                    matrix(lw == null ? null : lw.w2(), n.dim(), n.hiddenDim(), Fill.ZERO, Fill.ZERO, type, s + 8));
+                    matrix(lw == null ? null : lw.w2(), 1f, n.dim(), n.hiddenDim(), Fill.ZERO, Fill.ZERO, type, s + 8));
+            if (spec.qkvBias() != GgufArchitecture.Need.NONE && (spec.qkvBias() == GgufArchitecture.Need.REQUIRED
+                    || model.weights().layers()[0].qBias() != null)) {
+                w.tensor(b + "attn_q.bias", new long[] {n.queryDim()}, GgmlType.F32, padded(lw == null ? null : lw.qBias(), n.queryDim()));
+                w.tensor(b + "attn_k.bias", new long[] {n.kvDim()}, GgmlType.F32, padded(lw == null ? null : lw.kBias(), n.kvDim()));
+                w.tensor(b + "attn_v.bias", new long[] {n.kvDim()}, GgmlType.F32, padded(lw == null ? null : lw.vBias(), n.kvDim()));
+            }
+            if (spec.qkNorm()) { // per head, and the head size is kept: as they are (ones for added layers)
+                float[] ones = new float[n.headSize()];
+                java.util.Arrays.fill(ones, 1f);
+                w.tensor(b + "attn_q_norm.weight", new long[] {n.headSize()}, GgmlType.F32, padded(lw == null ? ones : lw.qNorm(), n.headSize()));
+                w.tensor(b + "attn_k_norm.weight", new long[] {n.headSize()}, GgmlType.F32, padded(lw == null ? ones : lw.kNorm(), n.headSize()));
+            }
+            if (spec.postNorms()) {
+                w.tensor(b + "post_attention_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(lw == null ? null : lw.attnPostNorm(), n.dim(), normScale, s + 9));
+                w.tensor(b + "post_ffw_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(lw == null ? null : lw.ffnPostNorm(), n.dim(), normScale, s + 10));
+            }
         }
-        w.tensor("output_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(model.weights().finalNorm(), n.dim(), normScale, seed + 7));
+        w.tensor("output_norm.weight", new long[] {n.dim()}, GgmlType.F32, norm(model.weights().finalNorm(), n.dim(), finalNormScale, seed + 7));
         float[] ropeFreqs = model.weights().ropeFreqFactors();
         if (ropeFreqs != null) { // head size is kept, so the per-pair factors apply unchanged
             w.tensor("rope_freqs.weight", new long[] {ropeFreqs.length}, GgmlType.F32, o -> { for (float f : ropeFreqs) o.putFloat(f); });
         }
         w.write(out);
+    }
+
+    /** Fused tensors (phi3's attn_qkv and gate|up ffn_up): the parts' rows one after the other. */
+    private static GgufWriter.TensorData stacked(GgufWriter.TensorData... parts) {
+        return out -> { for (GgufWriter.TensorData part : parts) part.write(out); };
+    }
+
+    /** A vector (bias, per-head norm) with zeros after the real values. */
+    private static GgufWriter.TensorData padded(float[] real, int n) {
+        return out -> { for (int i = 0; i < n; i++) out.putFloat(real != null && i < real.length ? real[i] : 0f); };
     }
 
     /** Keys the scaler writes itself; every other key of the input is copied, so tokenizer, chat template and
@@ -128,11 +177,10 @@ public final class ModelScaler {
             String key = e.getKey();
             String local = key.startsWith(arch + ".") ? key.substring(arch.length() + 1) : key;
             if (REWRITTEN.contains(key) || REWRITTEN.contains(local) || key.startsWith("split.")) continue;
-            if (!key.equals(local) && !arch.equals("llama")) continue; // another family's keys mean nothing to "llama"
             Object v = e.getValue();
             if (v.getClass() == Object[].class) continue; // arrays of arrays: no llama key uses them
             if (v instanceof Long l && l >= 0 && l <= 0xFFFF_FFFFL) v = new GgufWriter.U32(l); // read back from uint32
-            w.put(key.equals(local) ? key : "llama." + local, v);
+            w.put(key, v);
         }
     }
 
@@ -152,8 +200,8 @@ public final class ModelScaler {
      * rows x cols with the real tensor (if any) in the leading block. For an added layer (real == null) the
      * whole matrix follows {@code extraRows} (ZERO for output projections, so the layer adds nothing).
      */
-    private static GgufWriter.TensorData matrix(Tensor real, int rows, int cols, Fill extraCols, Fill extraRows,
-                                                GgmlType type, long seed) {
+    private static GgufWriter.TensorData matrix(Tensor real, float realScale, int rows, int cols, Fill extraCols,
+                                                Fill extraRows, GgmlType type, long seed) {
         return out -> {
             SplittableRandom rnd = new SplittableRandom(seed);
             float[] row = new float[cols];
@@ -166,7 +214,10 @@ public final class ModelScaler {
                     else f = extraRows;
                     row[k] = f == null ? 0f : f == Fill.ZERO ? 0f : (float) rnd.nextGaussian() * RANDOM_SCALE;
                 }
-                if (realRow) real.readRow(r, row, 0);
+                if (realRow) {
+                    real.readRow(r, row, 0);
+                    if (realScale != 1f) for (int k = 0; k < real.cols(); k++) row[k] *= realScale;
+                }
                 put(out, row, type);
             }
         };
