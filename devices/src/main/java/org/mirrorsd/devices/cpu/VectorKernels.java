@@ -11,16 +11,9 @@ import org.mirrorsd.models.tensor.BF16Tensor;
 import org.mirrorsd.models.tensor.F16Tensor;
 import org.mirrorsd.models.tensor.F32Tensor;
 import org.mirrorsd.models.tensor.Halfs;
-import org.mirrorsd.models.tensor.IQ4_NLTensor;
-import org.mirrorsd.models.tensor.IQ4_XSTensor;
 import org.mirrorsd.models.tensor.Int8GroupTensor;
-import org.mirrorsd.models.tensor.Q2_KTensor;
-import org.mirrorsd.models.tensor.Q3_KTensor;
 import org.mirrorsd.models.tensor.Q4_0Tensor;
-import org.mirrorsd.models.tensor.Q4_1Tensor;
 import org.mirrorsd.models.tensor.Q4_KTensor;
-import org.mirrorsd.models.tensor.Q5_0Tensor;
-import org.mirrorsd.models.tensor.Q5_1Tensor;
 import org.mirrorsd.models.tensor.Q5_KTensor;
 import org.mirrorsd.models.tensor.Q6_KTensor;
 import org.mirrorsd.models.tensor.Q8_0Tensor;
@@ -91,24 +84,20 @@ public final class VectorKernels {
         };
     }
 
-    /** One row of a block-quantised {@code w} against activation row {@code aRow} of {@code a}, in integers. */
+    /**
+     * One row of a block-quantised {@code w} against activation row {@code aRow} of {@code a}, in integers: the
+     * formats with a vector kernel use it; the others run their scalar reference ({@link ScalarKernels}).
+     */
     public static float dotQuantized(Tensor w, int row, QuantizedActivations a, int aRow) {
         int blocks = w.cols() / w.ggmlType().blockSize();
         long first = (long) row * blocks;
         return switch (w) {
             case Q8_0Tensor t -> Q8_0Kernel.dot(t.data(), first, blocks, a, aRow);
             case Q4_0Tensor t -> Q4_0Kernel.dot(t.data(), first, blocks, a, aRow);
-            case Q4_1Tensor t -> Q4_1Kernel.reference(t.data(), first, blocks, a, aRow);
-            case Q5_0Tensor t -> Q5_0Kernel.reference(t.data(), first, blocks, a, aRow);
-            case Q5_1Tensor t -> Q5_1Kernel.reference(t.data(), first, blocks, a, aRow);
-            case IQ4_NLTensor t -> IQ4_NLKernel.reference(t.data(), first, blocks, a, aRow);
-            case Q2_KTensor t -> Q2_KKernel.reference(t.data(), first, blocks, a, aRow);
-            case Q3_KTensor t -> Q3_KKernel.reference(t.data(), first, blocks, a, aRow);
             case Q4_KTensor t -> Q4_KKernel.dot(t.data(), first, blocks, a, aRow);
             case Q5_KTensor t -> Q5_KKernel.dot(t.data(), first, blocks, a, aRow);
             case Q6_KTensor t -> Q6_KKernel.dot(t.data(), first, blocks, a, aRow);
-            case IQ4_XSTensor t -> IQ4_XSKernel.reference(t.data(), first, blocks, a, aRow);
-            default -> throw new IllegalArgumentException("tensor '" + w.name() + "' (" + w.ggmlType() + ") is not block-quantised");
+            default -> ScalarKernels.dotQuantized(w, row, a, aRow);
         };
     }
 
