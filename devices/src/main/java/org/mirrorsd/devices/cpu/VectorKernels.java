@@ -107,8 +107,18 @@ public final class VectorKernels {
      * depend on the batch or on where the thread split falls.
      */
     public static void matvecRange(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
-        for (int row = rowFrom; row < rowTo; row++) {
-            for (int r = 0; r < a.rows(); r++) out[r * outWidth + row] = dotQuantized(w, row, a, r);
+        int blocks = w.cols() / w.ggmlType().blockSize();
+        switch (w) {
+            case Q8_0Tensor t -> Q8_0Kernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
+            case Q4_0Tensor t -> Q4_0Kernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
+            case Q4_KTensor t -> Q4_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
+            case Q5_KTensor t -> Q5_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
+            case Q6_KTensor t -> Q6_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
+            default -> {
+                for (int row = rowFrom; row < rowTo; row++) {
+                    for (int r = 0; r < a.rows(); r++) out[r * outWidth + row] = dotQuantized(w, row, a, r);
+                }
+            }
         }
     }
 

@@ -1,17 +1,21 @@
 package org.mirrorsd.devices.cpu;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed set of threads that split a loop between them. Each executor owns its own pool, so two executors
  * (the target's suffix and the draft's rollouts, say) never compete for the same threads.
  *
- * <p>The calling thread takes part, and chunks are claimed from a shared counter: if the helpers are busy with
- * another caller's loop, the caller simply does all the chunks itself. So concurrent callers cannot deadlock.
+ * <p>Hand-off: a loop is published as one {@link Job}; helpers that finished the previous one spin for a short
+ * while before they park, so the many small loops of a decoding step (a few per layer) reach them without a
+ * futex wake-up each, and the caller spins (then yields) for them to finish.
+ *
+ * <p>The calling thread takes part, and chunks are claimed from a shared counter. One loop runs on the helpers
+ * at a time: a caller that finds them busy with another caller's loop simply does all its chunks itself, so
+ * concurrent callers cannot deadlock.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -21,74 +25,136 @@ public final class WorkerPool implements AutoCloseable {
         void run(int from, int to);
     }
 
+    /** How long an idle helper watches for the next loop before it parks. */
+    private static final long SPIN_NANOS = 200_000;
+    /** Caller spins before it starts yielding to helpers that may have been descheduled. */
+    private static final int CALLER_SPINS = 20_000;
+
     private final int threads;
-    private final ExecutorService helpers;
+    private final Thread[] helpers;
+    private final boolean[] parked;
+    private final AtomicBoolean helpersBusy = new AtomicBoolean();
+    private volatile Job job;
+    private volatile boolean closed;
+
+    /**
+     * One parallel loop: its chunks and how many of them are done. The caller waits for the chunks, not for
+     * helpers, so a helper that never comes (descheduled, or its pool closed) only means the caller runs more.
+     */
+    private static final class Job {
+        final int n, chunkSize, chunkCount, helpers;
+        final RangeBody body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(int n, int chunkSize, int chunkCount, int helpers, RangeBody body) {
+            this.n = n;
+            this.chunkSize = chunkSize;
+            this.chunkCount = chunkCount;
+            this.helpers = helpers;
+            this.body = body;
+        }
+
+        void runChunks() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunkCount) {
+                int from = c * chunkSize;
+                try {
+                    if (failure.get() == null) body.run(from, Math.min(n, from + chunkSize));
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
 
     public WorkerPool(String name, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        AtomicInteger counter = new AtomicInteger();
-        this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, name + "-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.helpers = new Thread[threads - 1];
+        this.parked = new boolean[threads - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            int index = i;
+            helpers[i] = new Thread(() -> helperLoop(index), name + "-" + (i + 1));
+            helpers[i].setDaemon(true);
+            helpers[i].start();
+        }
     }
 
     public int threads() { return threads; }
 
     /**
      * Runs {@code body} over {@code [0, n)} split into chunks of at least {@code minChunk} iterations.
-     * Loops too small to share are run on the caller alone: waking a thread costs microseconds.
+     * Loops too small to share are run on the caller alone.
      */
     public void forRange(int n, int minChunk, RangeBody body) {
         int chunks = Math.min(threads * 4, Math.max(1, n / Math.max(1, minChunk)));
-        if (helpers == null || chunks == 1) {
+        if (helpers.length == 0 || chunks == 1 || !helpersBusy.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
-        int chunkSize = (n + chunks - 1) / chunks;
-        int chunkCount = (n + chunkSize - 1) / chunkSize;
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        int helperCount = Math.min(threads - 1, chunkCount - 1);
-        CountDownLatch done = new CountDownLatch(helperCount);
-        Runnable worker = () -> {
-            try {
-                runChunks(n, chunkSize, chunkCount, next, failure, body);
-            } finally {
-                done.countDown();
-            }
-        };
-        for (int i = 0; i < helperCount; i++) helpers.execute(worker);
-        runChunks(n, chunkSize, chunkCount, next, failure, body);
         try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for worker threads", e);
+            int chunkSize = (n + chunks - 1) / chunks;
+            int chunkCount = (n + chunkSize - 1) / chunkSize;
+            Job j = new Job(n, chunkSize, chunkCount, Math.min(helpers.length, chunkCount - 1), body);
+            job = j;
+            for (int i = 0; i < j.helpers; i++) if (isParked(i)) LockSupport.unpark(helpers[i]);
+            j.runChunks();
+            for (int spins = 0; j.done.get() < j.chunkCount; spins++) {
+                if (spins < CALLER_SPINS) Thread.onSpinWait();
+                else Thread.yield();
+            }
+            Throwable t = j.failure.get();
+            if (t instanceof RuntimeException re) throw re;
+            if (t instanceof Error err) throw err;
+            if (t != null) throw new IllegalStateException(t);
+        } finally {
+            helpersBusy.set(false);
         }
-        Throwable t = failure.get();
-        if (t instanceof RuntimeException re) throw re;
-        if (t instanceof Error err) throw err;
     }
 
-    private static void runChunks(int n, int chunkSize, int chunkCount, AtomicInteger next,
-                                  AtomicReference<Throwable> failure, RangeBody body) {
-        int c;
-        while ((c = next.getAndIncrement()) < chunkCount) {
-            if (failure.get() != null) return;
-            int from = c * chunkSize;
-            try {
-                body.run(from, Math.min(n, from + chunkSize));
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
+    private void helperLoop(int index) {
+        Job seen = null;
+        while (true) {
+            Job j = job;
+            if (j == seen) {
+                j = awaitNext(index, seen);
+                if (j == seen) {
+                    if (closed) return;
+                    continue;
+                }
             }
+            seen = j;
+            j.runChunks();
         }
     }
+
+    /** Spins for the next job, then parks until {@link #forRange} or {@link #close} unparks it. */
+    private Job awaitNext(int index, Job seen) {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        Job j;
+        while ((j = job) == seen && System.nanoTime() < deadline) Thread.onSpinWait();
+        if (j != seen) return j;
+        if (closed) return job;
+        setParked(index, true);
+        // Re-check after announcing: forRange publishes the job, then reads the flag.
+        if (job == seen && !closed) LockSupport.park(this);
+        setParked(index, false);
+        return job;
+    }
+
+    private static final java.lang.invoke.VarHandle PARKED = java.lang.invoke.MethodHandles.arrayElementVarHandle(boolean[].class);
+
+    private boolean isParked(int i) { return (boolean) PARKED.getVolatile(parked, i); }
+
+    private void setParked(int i, boolean v) { PARKED.setVolatile(parked, i, v); }
 
     @Override
     public void close() {
-        if (helpers != null) helpers.shutdownNow();
+        closed = true;
+        for (Thread t : helpers) LockSupport.unpark(t);
     }
 }
