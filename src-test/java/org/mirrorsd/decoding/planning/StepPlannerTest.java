@@ -54,6 +54,23 @@ class StepPlannerTest {
     }
 
     @Test
+    void aRunnerUpFarBehindIsReMeasuredEverMoreRarely() {
+        // Mirror predicted far slower than SD: the periodic re-measurement backs off (each costs the difference in
+        // full); with the two close it stays every EXPLORE_EVERY steps.
+        StepPlanner far = new StepPlanner(PlanMode.AUTO, new Fake(1_000_000, 900_000, 900_000, 300_000, 600_000, 600_000),
+                new AcceptanceModel(), GAMMA);
+        StepPlanner close = new StepPlanner(PlanMode.AUTO, new Fake(1_000_000, 800_000, 800_000, 100_000, 10_000, 0),
+                new AcceptanceModel(), GAMMA);
+        int steps = 4096, farExplored = 0, closeExplored = 0;
+        for (int i = 0; i < steps; i++) {
+            if (far.planMirror(GAMMA, accept(0.7), KAPPA, ALL, GAMMA).explored()) farExplored++;
+            if (close.planMirror(GAMMA, accept(0.7), KAPPA, ALL, GAMMA).explored()) closeExplored++;
+        }
+        assertEquals(steps / StepPlanner.EXPLORE_EVERY, closeExplored);
+        assertTrue(farExplored >= 3 && farExplored <= 10, "explored " + farExplored + " of " + steps);
+    }
+
+    @Test
     void aFreeSecondDevicePlansTheFullTree() {
         // A second device: prefix + suffix = the whole target, and rollouts of any width take a fraction of the
         // suffix. Every branch is free, and each one more can only save a fresh draft: the full tree.

@@ -105,6 +105,8 @@ public final class MeasuredCosts implements CostSource {
         final double[] lifetimeSum = new double[MAX_ROWS + 1];
         final double[] lifetime = new double[MAX_ROWS + 1];
         long total;
+        /** The fitted lines, kept until the next sample: a plan asks for dozens of estimates of one table. */
+        double[] medianLine, lifetimeLine;
         int lowest = Integer.MAX_VALUE;
         int highest;
 
@@ -122,6 +124,8 @@ public final class MeasuredCosts implements CostSource {
             lifetime[rows] = lifetimeSum[rows] / count[rows];
             lowest = Math.min(lowest, rows);
             highest = Math.max(highest, rows);
+            medianLine = null;
+            lifetimeLine = null;
         }
 
         /** The Theil-Sen line through {@code y} over the row counts measured: {a, b}, or NaNs with fewer than two. */
@@ -149,7 +153,10 @@ public final class MeasuredCosts implements CostSource {
 
         double estimate(int rows, double[] y) {
             if (total == 0) return Double.NaN;
-            double[] line = fit(y);
+            double[] line;
+            if (y == median) line = medianLine == null ? (medianLine = fit(y)) : medianLine;
+            else if (y == lifetime) line = lifetimeLine == null ? (lifetimeLine = fit(y)) : lifetimeLine;
+            else line = fit(y);
             if (Double.isFinite(line[1])) return Math.max(y[lowest] * 0.5, line[0] + line[1] * rows);
             // One row count known.
             return rows <= lowest ? y[lowest] : y[lowest] * rows / lowest;

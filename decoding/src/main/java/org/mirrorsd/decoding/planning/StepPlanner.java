@@ -25,6 +25,10 @@ import org.mirrorsd.decoding.planning.CostSource.Pass;
  */
 public final class StepPlanner {
     static final int EXPLORE_EVERY = 32;
+    static final int EXPLORE_MAX = 1024;
+    static final int MIRROR_EVIDENCE = 3;
+    /** A runner-up predicted this much slower than the choice is re-measured ever more rarely (see exploreNow). */
+    static final double FAR_BEHIND = 1.15;
     /**
      * A Mirror step must be predicted this much faster than the SD step: costs measured beside other work are
      * noisy, a wrong Mirror step costs more than a wrong SD step saves, and "never slower than SD" is the promise.
@@ -39,6 +43,8 @@ public final class StepPlanner {
     private double nanosPerToken = Double.NaN;
     private double freshLength = Double.NaN;
     private long plans;
+    private long exploreEvery = EXPLORE_EVERY;
+    private long nextExplore = EXPLORE_EVERY - 1;
     private long windows;
     /** ns per committed token of the latest SD and Mirror steps (rings), and how many of each were seen. */
     private final double[] recentSd = new double[9];
@@ -178,12 +184,25 @@ public final class StepPlanner {
                 }
             }
         }
-        boolean explore = n % EXPLORE_EVERY == EXPLORE_EVERY - 1;
         boolean mirror = bestB > 0 && bestMirror < MARGIN * sd && !mirrorLosesInPractice();
-        if (explore && bestB > 0) mirror = !mirror;
+        boolean explore = bestB > 0 && exploreNow(n, mirror ? sd / bestMirror : bestMirror / sd);
+        if (explore) mirror = !mirror;
         if (!mirror) return new Plan(Plan.Kind.SD, 0, -1, 0, sd, bestMirror, explore);
         double h = prefixSum(candidateHits(m, accept, kappa, bestExit.ranks()), bestB);
         return new Plan(Plan.Kind.MIRROR, bestB, bestExit.layer(), h, sd, bestMirror, explore);
+    }
+
+    /**
+     * Whether step {@code n} re-measures the runner-up. Every {@value #EXPLORE_EVERY} steps while the two are
+     * within {@value #FAR_BEHIND}x of each other; a runner-up predicted further behind is re-measured half as often
+     * each time it stays so (up to every {@value #EXPLORE_MAX} steps): each such step costs the difference in
+     * full, and a runner-up that far behind rarely catches up within a few steps.
+     */
+    private synchronized boolean exploreNow(long n, double runnerUpRatio) {
+        if (n < nextExplore) return false;
+        exploreEvery = runnerUpRatio > FAR_BEHIND ? Math.min(EXPLORE_MAX, 2 * exploreEvery) : EXPLORE_EVERY;
+        nextExplore = n + exploreEvery;
+        return true;
     }
 
     /** Branch counts worth comparing: every count up to 4, then steps of a quarter, and the cap itself. */
@@ -272,15 +291,16 @@ public final class StepPlanner {
      * prediction is then overruled (costs measured on a shared machine can mislead it for a while).
      */
     private synchronized boolean mirrorLosesInPractice() {
-        int k = recentSd.length;
-        if (sdSteps < k || mirrorSteps < k) return false;
-        return median(recentMirror) > median(recentSd);
+        // Three Mirror steps suffice: each costs what it loses in full (measured at 2-3x an SD step when the
+        // prediction was wrong), while SD steps are plentiful.
+        if (sdSteps < recentSd.length || mirrorSteps < MIRROR_EVIDENCE) return false;
+        return median(recentMirror, (int) Math.min(mirrorSteps, recentMirror.length)) > median(recentSd, recentSd.length);
     }
 
-    private static double median(double[] v) {
-        double[] c = v.clone();
+    private static double median(double[] v, int n) {
+        double[] c = Arrays.copyOf(v, n);
         Arrays.sort(c);
-        return c[c.length / 2];
+        return c[n / 2];
     }
 
     /** A fresh window's length (the draft-length rule's choice), for predicting the next one. */
