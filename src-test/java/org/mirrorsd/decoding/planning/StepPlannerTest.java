@@ -132,6 +132,26 @@ class StepPlannerTest {
     }
 
     @Test
+    void oneWindowInExploreEveryDraftsOneTokenPastTheStop() {
+        Fake costs = new Fake(1_000_000, 500_000, 500_000, 200_000, 10_000, 0);
+        AcceptanceModel acceptance = new AcceptanceModel();
+        StepPlanner p = new StepPlanner(PlanMode.AUTO, costs, acceptance, GAMMA);
+        p.observeStep(2_000_000, 4);
+        for (int i = 0; i < 200; i++) acceptance.observeVerification(new float[] {0.95f, 0.05f}, 2, 1);
+        DraftLength rule = p.draftLength(Placement.SERIAL);
+        float[] unlikely = {0.95f, 0.05f, 0.05f};
+        int past = 0;
+        for (int w = 0; w < StepPlanner.EXPLORE_EVERY; w++) {
+            assertTrue(rule.more(1, unlikely));
+            if (rule.more(2, unlikely)) {
+                past++;
+                assertFalse(rule.more(3, unlikely), "one token past the stop, not to the cap");
+            }
+        }
+        assertEquals(1, past);
+    }
+
+    @Test
     void measuredCostsFitALineAndErOnTheSideOfCost() {
         MeasuredCosts c = new MeasuredCosts();
         assertTrue(Double.isNaN(c.nanos(Placement.SPLIT, Pass.DRAFT, 4)));

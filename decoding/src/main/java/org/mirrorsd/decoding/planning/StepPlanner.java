@@ -41,6 +41,10 @@ public final class StepPlanner {
     private final AcceptanceModel acceptance;
     private final int gammaCap;
     private double nanosPerToken = Double.NaN;
+    /** The latest steps (a ring): their times and committed tokens. */
+    private final long[] stepNanos = new long[32];
+    private final int[] stepTokens = new int[32];
+    private long steps;
     private double freshLength = Double.NaN;
     private long plans;
     private long exploreEvery = EXPLORE_EVERY;
@@ -85,26 +89,35 @@ public final class StepPlanner {
     }
 
     /**
-     * {@link #draftMore} as a model draft's stopping rule, with P(all accepted) from the calibrated confidences;
-     * one window in {@value #EXPLORE_EVERY} goes to the cap, so the costs and acceptance of long windows stay
-     * measured (a rule that never drafts long would never learn that it should). One per session.
+     * {@link #draftMore} as a model draft's stopping rule, with P(all accepted) from the calibrated confidences.
+     * One window in {@value #EXPLORE_EVERY} drafts one token past where the rule stops, so the cost and
+     * acceptance of the next longer window stay measured (a rule that never drafts longer would never learn that
+     * it should) without paying for a window to the cap (measured: 6% of SD's speed when the cap is 7 and the
+     * best window 2). One per session.
      */
     public DraftLength draftLength(Placement placement) {
         if (mode == PlanMode.FIXED) return DraftLength.FULL;
         return new DraftLength() {
-            private boolean full;
+            private boolean exploring;
+            private boolean extended;
 
             @Override
             public boolean more(int made, float[] confidence) {
                 if (made <= 1) {
                     synchronized (StepPlanner.this) {
-                        full = windows++ % EXPLORE_EVERY == EXPLORE_EVERY - 1;
+                        exploring = windows++ % EXPLORE_EVERY == EXPLORE_EVERY - 1;
                     }
+                    extended = false;
                 }
-                if (full) return made < gammaCap;
+                if (made >= gammaCap) return false;
                 double pAll = 1;
                 for (int i = 0; i < made; i++) pAll *= acceptance.accept(confidence[i]);
-                return draftMore(made, pAll, placement);
+                if (draftMore(made, pAll, placement)) return true;
+                if (exploring && !extended) {
+                    extended = true;
+                    return true;
+                }
+                return false;
             }
         };
     }
@@ -280,7 +293,10 @@ public final class StepPlanner {
     public synchronized void observeStep(Plan.Kind kind, long nanos, int tokens) {
         if (tokens <= 0 || nanos <= 0) return;
         double v = nanos / (double) tokens;
-        nanosPerToken = Double.isFinite(nanosPerToken) ? nanosPerToken + ALPHA * (v - nanosPerToken) : v;
+        int slot = (int) (steps++ % stepNanos.length);
+        stepNanos[slot] = nanos;
+        stepTokens[slot] = tokens;
+        nanosPerToken = recentNanosPerToken((int) Math.min(steps, stepNanos.length));
         double[] recent = kind == Plan.Kind.SD ? recentSd : recentMirror;
         long n = kind == Plan.Kind.SD ? sdSteps++ : mirrorSteps++;
         recent[(int) (n % recent.length)] = v;
@@ -295,6 +311,24 @@ public final class StepPlanner {
         // prediction was wrong), while SD steps are plentiful.
         if (sdSteps < recentSd.length || mirrorSteps < MIRROR_EVIDENCE) return false;
         return median(recentMirror, (int) Math.min(mirrorSteps, recentMirror.length)) > median(recentSd, recentSd.length);
+    }
+
+    /**
+     * What a committed token costs at the current pace: the recent steps' time over their tokens (the rate that
+     * one more drafted token must beat: it pays iff P(accepted) x this > its cost). Each step's time is capped at
+     * three times the median step, so one step stalled by a collection or the scheduler (measured up to 3x the
+     * pace in the EWMA this replaces) does not make long windows look worth drafting.
+     */
+    private double recentNanosPerToken(int n) {
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) t[i] = stepNanos[i];
+        double cap = 3 * median(t, n);
+        double nanos = 0, tokens = 0;
+        for (int i = 0; i < n; i++) {
+            nanos += Math.min(stepNanos[i], cap);
+            tokens += stepTokens[i];
+        }
+        return nanos / tokens;
     }
 
     private static double median(double[] v, int n) {
