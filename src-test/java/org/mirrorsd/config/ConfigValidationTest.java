@@ -61,28 +61,33 @@ class ConfigValidationTest {
     void gammaAndKappaRanges() {
         DecodingConfig d = DecodingConfig.defaults();
         assertEquals(List.of("decoding.gamma: must be between 1 and 32, got 0"),
-                withDecoding(new DecodingConfig(d.method(), 0, 8, null, null, 1, 3, null, null, null)).validate());
+                withDecoding(new DecodingConfig(d.method(), 0, 8, null, null, 1, 3, null, null, null, null)).validate());
         assertEquals(List.of("decoding.gamma: must be between 1 and 32, got 33"),
-                withDecoding(new DecodingConfig(d.method(), 33, 8, null, null, 1, 3, null, null, null)).validate());
+                withDecoding(new DecodingConfig(d.method(), 33, 8, null, null, 1, 3, null, null, null, null)).validate());
         assertEquals(List.of("decoding.kappa: must be between 1 and 64, got 65"),
-                withDecoding(new DecodingConfig(d.method(), 32, 65, null, null, 1, 3, null, null, null)).validate());
-        assertEquals(List.of(), withDecoding(new DecodingConfig(d.method(), 32, 64, null, null, 1, 3, null, null, null)).validate());
+                withDecoding(new DecodingConfig(d.method(), 32, 65, null, null, 1, 3, null, null, null, null)).validate());
+        assertEquals(List.of(), withDecoding(new DecodingConfig(d.method(), 32, 64, null, null, 1, 3, null, null, null, null)).validate());
         assertEquals(List.of("decoding.exit_layer: must be >= 1, got 0", "decoding.max_branches: must be >= 1, got 0",
                         "decoding.ngram_max: must be >= decoding.ngram_min (3), got 2"),
-                withDecoding(new DecodingConfig(d.method(), 7, 8, 0, 0, 3, 2, null, null, null)).validate());
+                withDecoding(new DecodingConfig(d.method(), 7, 8, 0, 0, 3, 2, null, null, null, null)).validate());
         assertEquals(List.of("decoding.speculative_max_sequences: must be >= 1, got 0"),
-                withDecoding(new DecodingConfig(d.method(), 7, 8, null, null, 1, 3, null, 0, null)).validate());
+                withDecoding(new DecodingConfig(d.method(), 7, 8, null, null, 1, 3, null, 0, null, null)).validate());
+        assertEquals(List.of("decoding.plan: must be auto, paper or fixed, got 'best'"),
+                withDecoding(new DecodingConfig(d.method(), 7, 8, null, null, 1, 3, null, null, null, "best")).validate());
+        for (String plan : List.of("auto", "paper", "fixed")) {
+            assertEquals(List.of(), withDecoding(new DecodingConfig(d.method(), 7, 8, null, null, 1, 3, null, null, null, plan)).validate());
+        }
     }
 
     @Test
     void speculativeMethodsNeedADraftModel() {
-        List<String> problems = withDecoding(new DecodingConfig(DecodingMethod.MIRROR, 7, 8, null, null, 1, 3, null, null, null))
+        List<String> problems = withDecoding(new DecodingConfig(DecodingMethod.MIRROR, 7, 8, null, null, 1, 3, null, null, null, null))
                 .validate();
         assertEquals(1, problems.size());
         assertTrue(problems.getFirst().startsWith("decoding.method: 'mirror' needs a draft model"), problems.getFirst());
 
         MirrorSdConfig withDraft = new MirrorSdConfig(null, null, new DraftConfig(Path.of("d.gguf"), null),
-                new DecodingConfig(DecodingMethod.SD, 7, 8, null, null, 1, 3, null, null, null), null, null, null);
+                new DecodingConfig(DecodingMethod.SD, 7, 8, null, null, 1, 3, null, null, null, null), null, null, null);
         assertEquals(List.of(), withDraft.validate());
     }
 

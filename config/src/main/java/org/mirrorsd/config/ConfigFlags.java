@@ -38,6 +38,8 @@ public final class ConfigFlags {
             new Shorthand("kappa", "N", "decoding.kappa", "Early-exit candidates per step (1-64)"),
             new Shorthand("exit-layer", "N", "decoding.exit_layer", "Target layer for the early exit"),
             new Shorthand("max-branches", "N", "decoding.max_branches", "Most draft branches kept per step"),
+            new Shorthand("plan", "MODE", "decoding.plan",
+                    "Step planning: auto (default, from measured costs), paper or fixed (the configured knobs every step)"),
             new Shorthand("target-device", "DEVICE", "devices.target_device",
                     "Target placement: cpu, cuda, onnx, optionally :A-B layers (e.g. cuda:4-)"),
             new Shorthand("draft-device", "DEVICE", "devices.draft_device", "Draft placement, like --target-device"),

@@ -79,6 +79,9 @@ final class ConfigValidator {
         if (decoding.prefixCacheTokens() != null) {
             atLeast("decoding.prefix_cache_tokens", decoding.prefixCacheTokens(), 0);
         }
+        if (decoding.plan() != null && !java.util.List.of("auto", "paper", "fixed").contains(decoding.plan())) {
+            problems.add("decoding.plan: must be auto, paper or fixed, got '" + decoding.plan() + "'");
+        }
         atLeast("decoding.ngram_min", decoding.ngramMin(), 1);
         if (decoding.ngramMax() < decoding.ngramMin()) {
             problems.add("decoding.ngram_max: must be >= decoding.ngram_min (" + decoding.ngramMin()

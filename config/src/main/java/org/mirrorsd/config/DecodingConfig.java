@@ -17,6 +17,9 @@ import java.nio.file.Path;
  *                    decoded, and decode plainly (still losslessly) above it; {@code null} = always draft
  * @param prefixCacheTokens positions of finished sequences' target KV kept for reuse by prompts that start the
  *                    same way (a chat's next turn); {@code null} = one context length, 0 = off
+ * @param plan        step planning of the speculative methods: {@code auto} (each step's draft length, branches
+ *                    and placement from measured costs, within the caps above), {@code paper} or {@code fixed}
+ *                    (the configured γ, κ, ℓₑ and branch cap every step, as the paper runs them); {@code null} = auto
  */
 public record DecodingConfig(
         DecodingMethod method,
@@ -28,15 +31,21 @@ public record DecodingConfig(
         int ngramMax,
         Path calibration,
         Integer speculativeMaxSequences,
-        Integer prefixCacheTokens) {
+        Integer prefixCacheTokens,
+        String plan) {
 
     public static DecodingConfig defaults() {
-        return new DecodingConfig(DecodingMethod.AR, 7, 8, null, null, 1, 3, null, null, null);
+        return new DecodingConfig(DecodingMethod.AR, 7, 8, null, null, 1, 3, null, null, null, null);
     }
 
     /** The prefix cache's budget once the target's context length is known. */
     public int prefixCacheTokensFor(int contextLength) {
         return prefixCacheTokens != null ? prefixCacheTokens : contextLength;
+    }
+
+    /** The plan mode's name: {@code auto} when none is set. */
+    public String planOrDefault() {
+        return plan != null ? plan : "auto";
     }
 
     /** The exit layer to use once the model's layer count is known. */

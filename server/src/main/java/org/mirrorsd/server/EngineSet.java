@@ -8,6 +8,7 @@ import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.Engines;
 import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.calibration.Calibration;
+import org.mirrorsd.decoding.planning.PlanMode;
 import org.mirrorsd.decoding.spec.SpecOptions;
 
 /**
@@ -23,7 +24,8 @@ public final class EngineSet {
         SpecOptions options = new SpecOptions(config.gamma(), config.kappa(),
                 config.exitLayer() == null ? -1 : config.exitLayer(),
                 config.maxBranches() == null ? 0 : config.maxBranches(), config.ngramMin(), config.ngramMax(),
-                config.speculativeMaxSequences() == null ? 0 : config.speculativeMaxSequences());
+                config.speculativeMaxSequences() == null ? 0 : config.speculativeMaxSequences())
+                .withPlan(PlanMode.parse(config.planOrDefault()));
         Calibration calibration = null;
         if (config.calibration() != null) {
             try {
