@@ -16,7 +16,7 @@ import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.GreedyOracle;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.testing.GreedyFixtures;
 import org.mirrorsd.testing.Models;

@@ -21,7 +21,7 @@ import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
 import org.mirrorsd.decoding.sampling.TokenDistribution;
 import org.mirrorsd.decoding.Engines;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.tokenizer.Tokenizer;
 import org.mirrorsd.models.tokenizer.Tokenizers;

@@ -11,7 +11,7 @@ import org.mirrorsd.models.scale.ModelScaler;
 import org.mirrorsd.models.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.mirrorsd.decoding.GenerationRequest;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.testing.Models;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.Engines;
 import org.mirrorsd.decoding.GreedyOracle;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.testing.GreedyFixtures;
 import org.mirrorsd.testing.Models;
 import org.slf4j.Logger;

@@ -16,7 +16,7 @@ import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingStats;
 import org.mirrorsd.decoding.Engines;
 import org.mirrorsd.decoding.calibration.Calibration;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.config.DevicePlacement;
 import org.mirrorsd.devices.Devices;
 import org.mirrorsd.devices.LayerExecutor;

@@ -8,7 +8,7 @@ import org.mirrorsd.config.cli.UsageException;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.calibration.Calibrator;
 import org.mirrorsd.decoding.calibration.LinearHead;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.ModelLoader;

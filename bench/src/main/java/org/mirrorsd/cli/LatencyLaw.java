@@ -11,7 +11,7 @@ import org.mirrorsd.decoding.planning.Placement;
 import org.mirrorsd.decoding.planning.Plan;
 import org.mirrorsd.decoding.planning.PlanMode;
 import org.mirrorsd.decoding.planning.StepPlanner;
-import org.mirrorsd.decoding.spec.SpeculativeEngine;
+import org.mirrorsd.decoding.speculative.SpeculativeEngine;
 
 /**
  * The paper's latency law with the costs the planners measured in this run: predicted step times of AR, SD and

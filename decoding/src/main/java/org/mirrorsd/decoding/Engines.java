@@ -4,8 +4,8 @@ import java.util.List;
 import org.mirrorsd.decoding.ar.AutoregressiveEngine;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.mirror.MirrorEngine;
-import org.mirrorsd.decoding.spec.SpecOptions;
-import org.mirrorsd.decoding.spec.SpeculativeEngine;
+import org.mirrorsd.decoding.speculative.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpeculativeEngine;
 import org.mirrorsd.devices.LayerExecutor;
 
 /** Builds a decoding engine by method name: ar, sd, ngram or mirror. */

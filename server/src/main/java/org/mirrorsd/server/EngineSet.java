@@ -9,7 +9,7 @@ import org.mirrorsd.decoding.Engines;
 import org.mirrorsd.decoding.PrefixCache;
 import org.mirrorsd.decoding.calibration.Calibration;
 import org.mirrorsd.decoding.planning.PlanMode;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 
 /**
  * Every decoding engine the loaded models allow, so a request can pick one with {@code "decoding"}: "ar" and

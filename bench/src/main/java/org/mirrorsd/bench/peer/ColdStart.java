@@ -11,7 +11,7 @@ import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingSession;
 import org.mirrorsd.decoding.Engines;
 import org.mirrorsd.decoding.GenerationRequest;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.ModelLoader;

@@ -18,7 +18,7 @@ import org.mirrorsd.config.cli.CommandLine;
 import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
 import org.mirrorsd.decoding.sampling.SamplingParams;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.models.LoadedModel;
 import org.mirrorsd.models.ModelLoader;
 import org.slf4j.Logger;

@@ -17,7 +17,7 @@ import org.mirrorsd.decoding.DecodingEngine;
 import org.mirrorsd.decoding.DecodingStats;
 import org.mirrorsd.decoding.Engines;
 import org.mirrorsd.decoding.calibration.Calibration;
-import org.mirrorsd.decoding.spec.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpecOptions;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.LlamaModel;
 import org.mirrorsd.models.LoadedModel;

@@ -7,7 +7,7 @@ import org.mirrorsd.decoding.sampling.KeyedNoise;
 import org.mirrorsd.decoding.sampling.ConstraintCursor;
 import org.mirrorsd.decoding.sampling.LogitProcessor;
 import org.mirrorsd.decoding.sampling.SamplingParams;
-import org.mirrorsd.decoding.spec.DraftModel;
+import org.mirrorsd.decoding.speculative.DraftModel;
 import org.mirrorsd.devices.ForwardBatch;
 import org.mirrorsd.devices.KvCache;
 import org.mirrorsd.devices.LayerExecutor;

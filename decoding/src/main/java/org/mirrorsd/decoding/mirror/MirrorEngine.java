@@ -20,8 +20,8 @@ import org.mirrorsd.decoding.planning.MeasuredCosts;
 import org.mirrorsd.decoding.planning.PlanMode;
 import org.mirrorsd.decoding.planning.StepPlanner;
 import org.slf4j.LoggerFactory;
-import org.mirrorsd.decoding.spec.SpecOptions;
-import org.mirrorsd.decoding.spec.SpeculationLimit;
+import org.mirrorsd.decoding.speculative.SpecOptions;
+import org.mirrorsd.decoding.speculative.SpeculationLimit;
 import org.mirrorsd.devices.LayerExecutor;
 import org.mirrorsd.models.LlamaConfig;
 

@@ -1,4 +1,4 @@
-package org.mirrorsd.decoding.spec;
+package org.mirrorsd.decoding.speculative;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package org.mirrorsd.decoding.spec;
+package org.mirrorsd.decoding.speculative;
 
 /**
  * Prompt-lookup decoding: find the latest earlier occurrence of the sequence's last n tokens (longest n

@@ -1,4 +1,4 @@
-package org.mirrorsd.decoding.spec;
+package org.mirrorsd.decoding.speculative;
 
 import java.util.Arrays;
 import org.mirrorsd.decoding.calibration.LinearHead;

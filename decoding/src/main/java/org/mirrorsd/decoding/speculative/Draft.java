@@ -1,4 +1,4 @@
-package org.mirrorsd.decoding.spec;
+package org.mirrorsd.decoding.speculative;
 
 /**
  * Proposed tokens and, when they were sampled, the distribution each was drawn from (rows of vocab floats).

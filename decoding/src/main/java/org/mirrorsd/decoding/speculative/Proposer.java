@@ -1,4 +1,4 @@
-package org.mirrorsd.decoding.spec;
+package org.mirrorsd.decoding.speculative;
 
 /**
  * Makes draft tokens for one session. The session tells it what was committed; a proposer with model state

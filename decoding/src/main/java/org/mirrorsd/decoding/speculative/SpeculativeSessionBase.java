@@ -1,4 +1,4 @@
-package org.mirrorsd.decoding.spec;
+package org.mirrorsd.decoding.speculative;
 
 import org.mirrorsd.decoding.GenerationRequest;
 import org.mirrorsd.decoding.SessionBase;
