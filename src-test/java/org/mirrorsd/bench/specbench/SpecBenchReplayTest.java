@@ -143,7 +143,12 @@ class SpecBenchReplayTest {
             } else {
                 assertTrue(c.get("drafted").asLong() > 0, where + " drafted");
             }
-            if (m.equals("mirror")) assertTrue(c.get("branchLookups").asLong() > 0, where + " branch lookups");
+            if (m.equals("mirror")) {
+                // The planner runs Mirror steps only where they measure faster (it may run none in a group), but
+                // it tries each placement once, so the run as a whole has some.
+                assertTrue(c.get("branchLookups").asLong() >= c.get("branchHits").asLong(), where + " branch hits");
+                if (group == null) assertTrue(c.get("branchLookups").asLong() > 0, where + " branch lookups");
+            }
         }
     }
 

@@ -75,9 +75,10 @@ final class HalfKernels {
 
     /** FL IEEE halves at byte {@code off}; finite values only (weights hold no inf/NaN). */
     static FloatVector f16(MemorySegment w, long off) {
-        IntVector h = ((IntVector) ShortVector.fromMemorySegment(S_HALF, w, off, LE).convertShape(VectorOperators.S2I, I, 0)).and(0xFFFF);
+        // Sign-extended, the half's sign lands in bit 31 already: one mask, no shift.
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
         // Exponent and mantissa shifted into place and rescaled, then the sign.
         FloatVector magnitude = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(F16_EXP_ADJUST);
-        return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        return magnitude.reinterpretAsInts().or(h.and(0x80000000)).reinterpretAsFloats();
     }
 }
