@@ -33,13 +33,5 @@ final class IntLanes {
     static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
 
-    /**
-     * The widest short lanes, at least sixteen: 4- and 6-bit weights are multiplied 32 at a time on AVX-512, and
-     * the products folded to sixteen lanes (still a short) before they are widened to int.
-     */
-    static final VectorSpecies<Short> SW = ShortVector.SPECIES_PREFERRED.length() >= 16 ? ShortVector.SPECIES_PREFERRED : S16;
-    static final int SWL = SW.length();
-    static final VectorSpecies<Byte> BW = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(SW.vectorBitSize() / 2));
-
     private IntLanes() {}
 }

@@ -1,15 +1,13 @@
 package org.mirrorsd.devices.cpu;
 
-import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.S2I;
-import static org.mirrorsd.devices.cpu.IntLanes.BW;
-import static org.mirrorsd.devices.cpu.IntLanes.S16;
-import static org.mirrorsd.devices.cpu.IntLanes.SW;
-import static org.mirrorsd.devices.cpu.IntLanes.SWL;
+import static org.mirrorsd.devices.cpu.IntLanes.B;
 import static org.mirrorsd.devices.cpu.IntLanes.I;
 import static org.mirrorsd.devices.cpu.IntLanes.L;
 import static org.mirrorsd.devices.cpu.IntLanes.LE;
+import static org.mirrorsd.devices.cpu.IntLanes.S;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -41,37 +39,27 @@ final class Q4_KKernel {
     }
 
     static float dot(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
-        short[] qk = a.qKShort;
+        int[] sm = new int[16];
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             long x = (firstBlock + b) * BB;
             int q = aRow * a.width + 256 * b;
-            int u0 = Blocks.i32(w, x + 4), u1 = Blocks.i32(w, x + 8), u2 = Blocks.i32(w, x + 12);
-            int scLow = KScales.scalesLow(u0), scHigh = KScales.scalesHigh(u0, u2);
+            KScales.unpack(w, x + 4, sm);
             IntVector acc = IntVector.zero(I);
             for (int j = 0; j < 4; j++) {
                 long qs = x + 16 + 32L * j;
                 int qa = q + 64 * j;
-                int sc = j < 2 ? scLow : scHigh;
-                int scLo = KScales.at(sc, 2 * (j & 1)), scHi = KScales.at(sc, 2 * (j & 1) + 1);
-                // A 4-bit weight times an 8-bit activation is at most 15 * 127; sixteen such sums fit a short.
-                ShortVector lo = ShortVector.zero(SW), hi = ShortVector.zero(SW);
-                for (int c = 0; c < 32; c += SWL) {
-                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BW, w, qs + c, LE).convertShape(ZERO_EXTEND_B2S, SW, 0);
-                    lo = lo.add(packed.and((short) 0xF).mul(ShortVector.fromArray(SW, qk, qa + c)));
-                    hi = hi.add(packed.lanewise(LSHR, 4).mul(ShortVector.fromArray(SW, qk, qa + 32 + c)));
+                // 32 products of a 4-bit weight and an 8-bit activation sum to at most 32 * 15 * 127: a short.
+                ShortVector lo = ShortVector.zero(S), hi = ShortVector.zero(S);
+                for (int c = 0; c < 32; c += L) {
+                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B, w, qs + c, LE).convertShape(B2S, S, 0);
+                    lo = lo.add(packed.and((short) 0xF).mul(ShortVector.fromArray(S, a.qKShort, qa + c)));
+                    hi = hi.add(packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, a.qKShort, qa + 32 + c)));
                 }
-                ShortVector lo16 = SWL == 16 ? lo : ((ShortVector) lo.reinterpretShape(S16, 0)).add((ShortVector) lo.reinterpretShape(S16, 1));
-                ShortVector hi16 = SWL == 16 ? hi : ((ShortVector) hi.reinterpretShape(S16, 0)).add((ShortVector) hi.reinterpretShape(S16, 1));
-                for (int part = 0; part < 16 / L; part++) {
-                    acc = acc.add(((IntVector) lo16.convertShape(S2I, I, part)).mul(scLo))
-                            .add(((IntVector) hi16.convertShape(S2I, I, part)).mul(scHi));
-                }
+                acc = acc.add(((IntVector) lo.convertShape(S2I, I, 0)).mul(sm[2 * j]))
+                        .add(((IntVector) hi.convertShape(S2I, I, 0)).mul(sm[2 * j + 1]));
             }
-            int mins = KScales.minsDot(KScales.minsLow(u1), KScales.minsHigh(u1, u2), a.bsums32K, q / 32);
-            float da = a.dK[aRow * (a.width / 256) + b];
-            // the float expression of combine(), so the bits match the reference
-            sum += da * Blocks.f16(w, x) * acc.reduceLanes(VectorOperators.ADD) - da * Blocks.f16(w, x + 2) * mins;
+            sum += combine(w, x, a, aRow, b, acc.reduceLanes(VectorOperators.ADD), sm);
         }
         return sum;
     }

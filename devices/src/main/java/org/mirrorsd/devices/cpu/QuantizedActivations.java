@@ -54,8 +54,6 @@ public final class QuantizedActivations {
     short[] qKShort;
     float[] dK;
     int[] bsumsK;
-    /** Sums of each 32 values (pairs of {@link #bsumsK}): the Q4_K/Q5_K mins multiply them. */
-    int[] bsums32K;
 
     /**
      * Wraps {@code rows} input rows of {@code width} elements, the first at {@code in[inOffset]}, at stride
@@ -122,7 +120,6 @@ public final class QuantizedActivations {
         qKShort = new short[rows * width];
         dK = new float[rows * blocks];
         bsumsK = new int[rows * width / 16];
-        bsums32K = new int[rows * width / 32];
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < blocks; b++) {
                 int x = inOffset + r * inWidth + b * 256, o = r * width + b * 256;
@@ -142,7 +139,6 @@ public final class QuantizedActivations {
                     for (int j = 0; j < 16; j++) s += qK[o + 16 * g + j];
                     bsumsK[o / 16 + g] = s;
                 }
-                for (int g = 0; g < 8; g++) bsums32K[o / 32 + g] = bsumsK[o / 16 + 2 * g] + bsumsK[o / 16 + 2 * g + 1];
                 dK[r * blocks + b] = 1f / iscale;
                 for (int j = 0; j < 256; j++) qKShort[o + j] = (short) qK[o + j];
             }
