@@ -187,7 +187,10 @@ public final class StepPlanner {
             for (int b : branchCounts(cap)) {
                 double t = mirrorNanos(x.costs(), m, b, prefixSum(hit, b), fresh, rounds);
                 if (!Double.isFinite(t)) {
-                    int probe = Math.min(cap, 4);
+                    // One branch: the probe measures the split placement's passes; a rollout batch is grown only
+                    // once it has been seen to pay (MeasuredCosts extrapolates dearer), and a wider first probe
+                    // cost a short run up to a tenth of its time.
+                    int probe = Math.min(cap, 1);
                     return new Plan(Plan.Kind.MIRROR, probe, x.layer(), prefixSum(hit, probe), sd, t, true);
                 }
                 if (t <= bestMirror) { // ties to more branches: what is free should be used
