@@ -59,7 +59,7 @@ public final class MeasuredCosts implements CostSource {
     public double nanos(Placement placement, Pass pass, int rows) {
         Table t = tables.get(placement).get(pass);
         synchronized (t) {
-            return t.estimate(Math.max(1, Math.min(rows, MAX_ROWS)), t.median);
+            return t.estimate(Math.max(1, Math.min(rows, MAX_ROWS)), true);
         }
     }
 
@@ -71,7 +71,7 @@ public final class MeasuredCosts implements CostSource {
         return (placement, pass, rows) -> {
             Table t = tables.get(placement).get(pass);
             synchronized (t) {
-                return t.estimate(Math.max(1, Math.min(rows, MAX_ROWS)), t.lifetime);
+                return t.estimate(Math.max(1, Math.min(rows, MAX_ROWS)), false);
             }
         };
     }
@@ -151,12 +151,16 @@ public final class MeasuredCosts implements CostSource {
             return n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
         }
 
-        double estimate(int rows, double[] y) {
+        /** From the recent medians ({@code recent}) or the run's means; the line is fitted once per sample. */
+        double estimate(int rows, boolean recent) {
             if (total == 0) return Double.NaN;
-            double[] line;
-            if (y == median) line = medianLine == null ? (medianLine = fit(y)) : medianLine;
-            else if (y == lifetime) line = lifetimeLine == null ? (lifetimeLine = fit(y)) : lifetimeLine;
-            else line = fit(y);
+            double[] y = recent ? median : lifetime;
+            double[] line = recent ? medianLine : lifetimeLine;
+            if (line == null) {
+                line = fit(y);
+                if (recent) medianLine = line;
+                else lifetimeLine = line;
+            }
             if (Double.isFinite(line[1])) return Math.max(y[lowest] * 0.5, line[0] + line[1] * rows);
             // One row count known.
             return rows <= lowest ? y[lowest] : y[lowest] * rows / lowest;

@@ -21,7 +21,7 @@ final class IQ4_NLKernel {
             int s = 0;
             for (int j = 0; j < 16; j++) {
                 int p = Blocks.u8(w, off + 2 + j);
-                s += IQ4_NLTensor.level(p & 0xF) * a.q32[q + j] + IQ4_NLTensor.level(p >>> 4) * a.q32[q + 16 + j];
+                s += IQ4_NLTensor.level(p & 0xF) * a.q32Short[q + j] + IQ4_NLTensor.level(p >>> 4) * a.q32Short[q + 16 + j];
             }
             sum += (Blocks.f16(w, off) * a.d32[aRow * (a.width / 32) + b]) * s;
         }

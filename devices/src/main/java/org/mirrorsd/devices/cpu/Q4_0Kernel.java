@@ -64,7 +64,7 @@ final class Q4_0Kernel {
             int s = 0;
             for (int j = 0; j < 16; j++) {
                 int p = Blocks.u8(w, off + 2 + j);
-                s += ((p & 0xF) - 8) * a.q32[q + j] + ((p >>> 4) - 8) * a.q32[q + 16 + j];
+                s += ((p & 0xF) - 8) * a.q32Short[q + j] + ((p >>> 4) - 8) * a.q32Short[q + 16 + j];
             }
             sum += s * (Blocks.f16(w, off) * a.d32[aRow * (a.width / 32) + b]);
         }

@@ -21,7 +21,7 @@ final class Q4_1Kernel {
             int s = 0;
             for (int j = 0; j < 16; j++) {
                 int p = Blocks.u8(w, off + 4 + j);
-                s += (p & 0xF) * a.q32[q + j] + (p >>> 4) * a.q32[q + 16 + j];
+                s += (p & 0xF) * a.q32Short[q + j] + (p >>> 4) * a.q32Short[q + 16 + j];
             }
             sum += (Blocks.f16(w, off) * a.d32[ab]) * s + Blocks.f16(w, off + 2) * a.s32[ab];
         }

@@ -24,7 +24,7 @@ final class Q5_0Kernel {
                 int p = Blocks.u8(w, off + 6 + j);
                 int lo = ((p & 0xF) | (((qh >>> j) << 4) & 0x10)) - 16;
                 int hi = ((p >>> 4) | ((qh >>> (j + 12)) & 0x10)) - 16;
-                s += lo * a.q32[q + j] + hi * a.q32[q + 16 + j];
+                s += lo * a.q32Short[q + j] + hi * a.q32Short[q + 16 + j];
             }
             sum += s * (Blocks.f16(w, off) * a.d32[aRow * (a.width / 32) + b]);
         }

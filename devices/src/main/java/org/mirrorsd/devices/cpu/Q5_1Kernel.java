@@ -24,7 +24,7 @@ final class Q5_1Kernel {
                 int p = Blocks.u8(w, off + 8 + j);
                 int lo = (p & 0xF) | (((qh >>> j) << 4) & 0x10);
                 int hi = (p >>> 4) | ((qh >>> (j + 12)) & 0x10);
-                s += lo * a.q32[q + j] + hi * a.q32[q + 16 + j];
+                s += lo * a.q32Short[q + j] + hi * a.q32Short[q + 16 + j];
             }
             sum += (Blocks.f16(w, off) * a.d32[ab]) * s + Blocks.f16(w, off + 2) * a.s32[ab];
         }

@@ -63,7 +63,7 @@ final class Q8_0Kernel {
             long off = (firstBlock + b) * BB;
             int q = aRow * a.width + 32 * b;
             int s = 0;
-            for (int j = 0; j < 32; j++) s += Blocks.s8(w, off + 2 + j) * a.q32[q + j];
+            for (int j = 0; j < 32; j++) s += Blocks.s8(w, off + 2 + j) * a.q32Short[q + j];
             sum += s * (Blocks.f16(w, off) * a.d32[aRow * (a.width / 32) + b]);
         }
         return sum;

@@ -17,8 +17,8 @@ import org.mirrorsd.models.tensor.Tensor;
  *       q = min(127, rint(-127 / x_m * x)), d = 1 / (-127 / x_m) in F32, plus the sums of q per 16
  *       ({@code quantize_row_q8_K_ref}).</li>
  * </ul>
- * The quantised values are kept widened to int: they are read once per weight row, so widening them here, once,
- * takes a conversion out of every kernel's inner loop.
+ * The quantised values are kept widened (to short for blocks of 32, to int and short for Q8_K): they are read once
+ * per weight row, so widening them here, once, takes a conversion out of every kernel's inner loop.
  */
 public final class QuantizedActivations {
     /** The activation formats ggml pairs with weight formats ({@code vec_dot_type}). */
@@ -43,8 +43,7 @@ public final class QuantizedActivations {
     final int rows;
     final int width;
     /** Blocks of 32: values, F16-rounded scales, and F16-rounded d * sum(q) (Q8_1's s). */
-    int[] q32;
-    /** The same values as shorts: the kernels multiply 8-bit weights by them in 16-bit lanes. */
+    /** As shorts: the vector kernels multiply 8-bit weights by them in 16-bit lanes, the references read them as ints. */
     short[] q32Short;
     float[] d32;
     float[] s32;
@@ -75,7 +74,7 @@ public final class QuantizedActivations {
 
     public QuantizedActivations prepare(Kind kind) {
         switch (kind) {
-            case Q8_0, Q8_1 -> { if (q32 == null) quantize32(); }
+            case Q8_0, Q8_1 -> { if (q32Short == null) quantize32(); }
             case Q8_K -> { if (qK == null) quantizeK(); }
             case NONE -> { }
         }
@@ -89,7 +88,6 @@ public final class QuantizedActivations {
     private void quantize32() {
         if (width % 32 != 0) throw new IllegalArgumentException("Q8_0 activations need a multiple of 32 elements, got " + width);
         int blocks = width / 32;
-        q32 = new int[rows * width];
         q32Short = new short[rows * width];
         d32 = new float[rows * blocks];
         s32 = new float[rows * blocks];
@@ -103,7 +101,6 @@ public final class QuantizedActivations {
                 int sum = 0;
                 for (int j = 0; j < 32; j++) {
                     int q = (int) Math.rint(in[x + j] * id);
-                    q32[o + j] = q;
                     q32Short[o + j] = (short) q;
                     sum += q;
                 }
