@@ -325,9 +325,7 @@ public final class CpuExecutor implements LayerExecutor {
         int minChunk = Math.max(1, MIN_PARALLEL_WORK / c.dim());
         if (QuantizedActivations.Kind.of(cls) != QuantizedActivations.Kind.NONE) {
             QuantizedActivations qa = new QuantizedActivations(normed, 0, c.dim(), c.dim(), 1).prepare(cls);
-            pool.forRange(cls.rows(), minChunk, (from, to) -> {
-                for (int i = from; i < to; i++) out[outOffset + i] = VectorKernels.dotQuantized(cls, i, qa, 0);
-            });
+            pool.forRange(cls.rows(), minChunk, (from, to) -> VectorKernels.matvecRange(cls, from, to, qa, out, outOffset, cls.rows()));
         } else {
             pool.forRange(cls.rows(), minChunk, (from, to) -> {
                 for (int i = from; i < to; i++) out[outOffset + i] = VectorKernels.dot(cls, i, normed, 0);

@@ -24,4 +24,16 @@ final class KScales {
             out[12 + i] = (m1 >>> (8 * i)) & 0xFF;
         }
     }
+
+    /**
+     * Super-block {@code b} (at {@code x}) of a Q4_K / Q5_K row for {@link QuantizedTiles}: scales and mins into
+     * {@code sm} as {@link #unpack(MemorySegment, long, int[])}, the mins also into {@code mins[sOff + 8b ..]}, and
+     * d, dmin into {@code d[dOff + b]}, {@code dmin[dOff + b]}.
+     */
+    static void unpack(MemorySegment w, long x, int b, int[] sm, int[] mins, int sOff, float[] d, float[] dmin, int dOff) {
+        unpack(w, x + 4, sm);
+        System.arraycopy(sm, 8, mins, sOff + 8 * b, 8);
+        d[dOff + b] = Blocks.f16(w, x);
+        dmin[dOff + b] = Blocks.f16(w, x + 2);
+    }
 }

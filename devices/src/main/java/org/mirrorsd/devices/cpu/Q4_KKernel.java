@@ -1,6 +1,8 @@
 package org.mirrorsd.devices.cpu;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.S2I;
 import static org.mirrorsd.devices.cpu.IntLanes.B;
@@ -11,6 +13,7 @@ import static org.mirrorsd.devices.cpu.IntLanes.S;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -28,40 +31,63 @@ final class Q4_KKernel {
     private Q4_KKernel() {}
 
     /**
-     * Rows {@code [rowFrom, rowTo)} against every activation row. The row loop lives here, beside the kernel, so
-     * that C2 compiles the two as one unit of their own, the same way whatever calls them (inlined into a larger
-     * caller, the kernel's vector code compiled unevenly from run to run).
+     * Weight rows {@code [rowFrom, rowTo)} against activation rows {@code [aFrom, aTo)}, into
+     * {@code out[outOffset + r * outWidth + row]}. The loops and the kernel are one method on purpose: as a row
+     * loop calling a dot method, C2 sometimes compiled the dot alone first, then would not inline it ("already
+     * compiled into a big method"), and that copy ran 4-20x slower, in some JVMs and not others.
      */
-    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
+    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo,
+                       float[] out, int outOffset, int outWidth) {
+        int[] sm = new int[16];
+        short[] qk = a.qKShort;
         for (int row = rowFrom; row < rowTo; row++) {
-            for (int r = 0; r < a.rows; r++) out[r * outWidth + row] = dot(w, (long) row * blocks, blocks, a, r);
+            for (int r = aFrom; r < aTo; r++) {
+                float sum = 0;
+                for (int b = 0; b < blocks; b++) {
+                    long x = ((long) row * blocks + b) * BB;
+                    int q = r * a.width + 256 * b;
+                    KScales.unpack(w, x + 4, sm);
+                    IntVector acc = IntVector.zero(I);
+                    for (int j = 0; j < 4; j++) {
+                        long qs = x + 16 + 32L * j;
+                        int qa = q + 64 * j;
+                        // 32 products of a 4-bit weight and an 8-bit activation sum to at most 32 * 15 * 127: a short.
+                        ShortVector lo = ShortVector.zero(S), hi = ShortVector.zero(S);
+                        for (int c = 0; c < 32; c += L) {
+                            ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B, w, qs + c, LE).convertShape(B2S, S, 0);
+                            lo = lo.add(packed.and((short) 0xF).mul(ShortVector.fromArray(S, qk, qa + c)));
+                            hi = hi.add(packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, qk, qa + 32 + c)));
+                        }
+                        acc = acc.add(((IntVector) lo.convertShape(S2I, I, 0)).mul(sm[2 * j]))
+                                .add(((IntVector) hi.convertShape(S2I, I, 0)).mul(sm[2 * j + 1]));
+                    }
+                    sum += combine(w, x, a, r, b, acc.reduceLanes(VectorOperators.ADD), sm);
+                }
+                out[outOffset + r * outWidth + row] = sum;
+            }
         }
     }
 
-    static float dot(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
+    /**
+     * Weight row {@code row} as the integers scale_j * q (q 0..15), in order, into {@code values[vOff..]}; per
+     * super-block b its eight mins into {@code mins[sOff + 8b ..]}, and d, dmin into {@code d[dOff + b]},
+     * {@code dmin[dOff + b]}.
+     */
+    static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, int[] mins, int sOff,
+                       float[] d, float[] dmin, int dOff) {
         int[] sm = new int[16];
-        float sum = 0;
         for (int b = 0; b < blocks; b++) {
-            long x = (firstBlock + b) * BB;
-            int q = aRow * a.width + 256 * b;
-            KScales.unpack(w, x + 4, sm);
-            IntVector acc = IntVector.zero(I);
+            long x = ((long) row * blocks + b) * BB;
+            KScales.unpack(w, x, b, sm, mins, sOff, d, dmin, dOff);
             for (int j = 0; j < 4; j++) {
-                long qs = x + 16 + 32L * j;
-                int qa = q + 64 * j;
-                // 32 products of a 4-bit weight and an 8-bit activation sum to at most 32 * 15 * 127: a short.
-                ShortVector lo = ShortVector.zero(S), hi = ShortVector.zero(S);
                 for (int c = 0; c < 32; c += L) {
-                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B, w, qs + c, LE).convertShape(B2S, S, 0);
-                    lo = lo.add(packed.and((short) 0xF).mul(ShortVector.fromArray(S, a.qKShort, qa + c)));
-                    hi = hi.add(packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, a.qKShort, qa + 32 + c)));
+                    IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, x + 16 + 32L * j + c, LE).convertShape(B2I, I, 0);
+                    int v = vOff + 256 * b + 64 * j + c;
+                    ((FloatVector) packed.and(0xF).mul(sm[2 * j]).convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v);
+                    ((FloatVector) packed.lanewise(ASHR, 4).and(0xF).mul(sm[2 * j + 1]).convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v + 32);
                 }
-                acc = acc.add(((IntVector) lo.convertShape(S2I, I, 0)).mul(sm[2 * j]))
-                        .add(((IntVector) hi.convertShape(S2I, I, 0)).mul(sm[2 * j + 1]));
             }
-            sum += combine(w, x, a, aRow, b, acc.reduceLanes(VectorOperators.ADD), sm);
         }
-        return sum;
     }
 
     /** d sum - dmin sum_j min_j (bsum_2j + bsum_2j+1): the float part, the same in both kernels. */
@@ -69,8 +95,12 @@ final class Q4_KKernel {
         int bs = (aRow * a.width + 256 * b) / 16;
         int mins = 0;
         for (int j = 0; j < 8; j++) mins += sm[8 + j] * (a.bsumsK[bs + 2 * j] + a.bsumsK[bs + 2 * j + 1]);
-        float da = a.dK[aRow * (a.width / 256) + b];
-        return da * Blocks.f16(w, x) * isum - da * Blocks.f16(w, x + 2) * mins;
+        return combine(a.dK[aRow * (a.width / 256) + b], Blocks.f16(w, x), Blocks.f16(w, x + 2), isum, mins);
+    }
+
+    /** The float part from its pieces: one expression, so every kernel that calls it rounds the same way. */
+    static float combine(float da, float d, float dmin, int isum, int mins) {
+        return da * d * isum - da * dmin * mins;
     }
 
     static float reference(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {

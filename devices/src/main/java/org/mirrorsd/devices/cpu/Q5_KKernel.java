@@ -1,6 +1,7 @@
 package org.mirrorsd.devices.cpu;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static org.mirrorsd.devices.cpu.IntLanes.B;
@@ -10,6 +11,7 @@ import static org.mirrorsd.devices.cpu.IntLanes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import org.mirrorsd.models.tensor.Blocks;
@@ -25,40 +27,62 @@ final class Q5_KKernel {
     private Q5_KKernel() {}
 
     /**
-     * Rows {@code [rowFrom, rowTo)} against every activation row. The row loop lives here, beside the kernel, so
-     * that C2 compiles the two as one unit of their own, the same way whatever calls them (inlined into a larger
-     * caller, the kernel's vector code compiled unevenly from run to run).
+     * Weight rows {@code [rowFrom, rowTo)} against activation rows {@code [aFrom, aTo)}, into
+     * {@code out[outOffset + r * outWidth + row]}. The loops and the kernel are one method on purpose: as a row
+     * loop calling a dot method, C2 sometimes compiled the dot alone first, then would not inline it ("already
+     * compiled into a big method"), and that copy ran 4-20x slower, in some JVMs and not others.
      */
-    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
+    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo,
+                       float[] out, int outOffset, int outWidth) {
+        int[] sm = new int[16];
+        int[] qk = a.qK;
         for (int row = rowFrom; row < rowTo; row++) {
-            for (int r = 0; r < a.rows; r++) out[r * outWidth + row] = dot(w, (long) row * blocks, blocks, a, r);
+            for (int r = aFrom; r < aTo; r++) {
+                float sum = 0;
+                for (int b = 0; b < blocks; b++) {
+                    long x = ((long) row * blocks + b) * BB;
+                    int q = r * a.width + 256 * b;
+                    KScales.unpack(w, x + 4, sm);
+                    IntVector acc = IntVector.zero(I);
+                    for (int j = 0; j < 4; j++) {
+                        long qs = x + 48 + 32L * j;
+                        int qa = q + 64 * j;
+                        for (int c = 0; c < 32; c += L) {
+                            IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, qs + c, LE).convertShape(B2I, I, 0);
+                            IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, x + 16 + c, LE).convertShape(B2I, I, 0);
+                            IntVector lo = packed.and(0xF).or(h.lanewise(ASHR, 2 * j).and(1).lanewise(LSHL, 4));
+                            IntVector hi = packed.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2 * j + 1).and(1).lanewise(LSHL, 4));
+                            IntVector part = lo.mul(IntVector.fromArray(I, qk, qa + c)).mul(sm[2 * j])
+                                    .add(hi.mul(IntVector.fromArray(I, qk, qa + 32 + c)).mul(sm[2 * j + 1]));
+                            acc = acc.add(part);
+                        }
+                    }
+                    sum += Q4_KKernel.combine(w, x, a, r, b, acc.reduceLanes(VectorOperators.ADD), sm);
+                }
+                out[outOffset + r * outWidth + row] = sum;
+            }
         }
     }
 
-    static float dot(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
+    /** As {@link Q4_KKernel#unpack}, with q 0..31 (the fifth bit from qh). */
+    static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, int[] mins, int sOff,
+                       float[] d, float[] dmin, int dOff) {
         int[] sm = new int[16];
-        float sum = 0;
         for (int b = 0; b < blocks; b++) {
-            long x = (firstBlock + b) * BB;
-            int q = aRow * a.width + 256 * b;
-            KScales.unpack(w, x + 4, sm);
-            IntVector acc = IntVector.zero(I);
+            long x = ((long) row * blocks + b) * BB;
+            KScales.unpack(w, x, b, sm, mins, sOff, d, dmin, dOff);
             for (int j = 0; j < 4; j++) {
-                long qs = x + 48 + 32L * j;
-                int qa = q + 64 * j;
                 for (int c = 0; c < 32; c += L) {
-                    IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, qs + c, LE).convertShape(B2I, I, 0);
+                    IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, x + 48 + 32L * j + c, LE).convertShape(B2I, I, 0);
                     IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, x + 16 + c, LE).convertShape(B2I, I, 0);
-                    IntVector lo = packed.and(0xF).or(h.lanewise(ASHR, 2 * j).and(1).lanewise(LSHL, 4));
-                    IntVector hi = packed.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2 * j + 1).and(1).lanewise(LSHL, 4));
-                    IntVector part = lo.mul(IntVector.fromArray(I, a.qK, qa + c)).mul(sm[2 * j])
-                            .add(hi.mul(IntVector.fromArray(I, a.qK, qa + 32 + c)).mul(sm[2 * j + 1]));
-                    acc = acc.add(part);
+                    int v = vOff + 256 * b + 64 * j + c;
+                    ((FloatVector) packed.and(0xF).or(h.lanewise(ASHR, 2 * j).and(1).lanewise(LSHL, 4))
+                            .mul(sm[2 * j]).convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v);
+                    ((FloatVector) packed.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2 * j + 1).and(1).lanewise(LSHL, 4))
+                            .mul(sm[2 * j + 1]).convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v + 32);
                 }
             }
-            sum += Q4_KKernel.combine(w, x, a, aRow, b, acc.reduceLanes(VectorOperators.ADD), sm);
         }
-        return sum;
     }
 
     static float reference(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {

@@ -1,6 +1,7 @@
 package org.mirrorsd.devices.cpu;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static org.mirrorsd.devices.cpu.IntLanes.B;
@@ -10,6 +11,7 @@ import static org.mirrorsd.devices.cpu.IntLanes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import org.mirrorsd.models.tensor.Blocks;
@@ -25,43 +27,73 @@ final class Q6_KKernel {
     private Q6_KKernel() {}
 
     /**
-     * Rows {@code [rowFrom, rowTo)} against every activation row. The row loop lives here, beside the kernel, so
-     * that C2 compiles the two as one unit of their own, the same way whatever calls them (inlined into a larger
-     * caller, the kernel's vector code compiled unevenly from run to run).
+     * Weight rows {@code [rowFrom, rowTo)} against activation rows {@code [aFrom, aTo)}, into
+     * {@code out[outOffset + r * outWidth + row]}. The loops and the kernel are one method on purpose: as a row
+     * loop calling a dot method, C2 sometimes compiled the dot alone first, then would not inline it ("already
+     * compiled into a big method"), and that copy ran 4-20x slower, in some JVMs and not others.
      */
-    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
+    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo,
+                       float[] out, int outOffset, int outWidth) {
+        int[] qk = a.qK;
         for (int row = rowFrom; row < rowTo; row++) {
-            for (int r = 0; r < a.rows; r++) out[r * outWidth + row] = dot(w, (long) row * blocks, blocks, a, r);
+            for (int r = aFrom; r < aTo; r++) {
+                float sum = 0;
+                for (int b = 0; b < blocks; b++) {
+                    long x = ((long) row * blocks + b) * BB;
+                    IntVector acc = IntVector.zero(I);
+                    for (int n = 0; n < 2; n++) {
+                        long ql = x + 64L * n, qh = x + 128 + 32L * n, sc = x + 192 + 8L * n;
+                        int q = r * a.width + 256 * b + 128 * n;
+                        for (int c = 0; c < 32; c += L) {
+                            IntVector l0 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + c, LE).convertShape(B2I, I, 0);
+                            IntVector l1 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + c, LE).convertShape(B2I, I, 0);
+                            IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, qh + c, LE).convertShape(B2I, I, 0);
+                            long s = sc + c / 16;
+                            IntVector part = l0.and(0xF).or(h.and(3).lanewise(LSHL, 4)).sub(32)
+                                    .mul(IntVector.fromArray(I, qk, q + c)).mul(Blocks.s8(w, s))
+                                    .add(l1.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32)
+                                            .mul(IntVector.fromArray(I, qk, q + 32 + c)).mul(Blocks.s8(w, s + 2)))
+                                    .add(l0.lanewise(ASHR, 4).and(0xF).or(h.and(0x30)).sub(32)
+                                            .mul(IntVector.fromArray(I, qk, q + 64 + c)).mul(Blocks.s8(w, s + 4)))
+                                    .add(l1.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2).and(0x30)).sub(32)
+                                            .mul(IntVector.fromArray(I, qk, q + 96 + c)).mul(Blocks.s8(w, s + 6)));
+                            acc = acc.add(part);
+                        }
+                    }
+                    sum += Blocks.f16(w, x + 208) * a.dK[r * (a.width / 256) + b] * acc.reduceLanes(VectorOperators.ADD);
+                }
+                out[outOffset + r * outWidth + row] = sum;
+            }
         }
     }
 
-    static float dot(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
-        float sum = 0;
+    /**
+     * Weight row {@code row} as the integers scale_g * (q - 32), in order, into {@code values[vOff..]}; per
+     * super-block b its d into {@code d[dOff + b]}.
+     */
+    static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, float[] d, int dOff) {
         for (int b = 0; b < blocks; b++) {
-            long x = (firstBlock + b) * BB;
-            IntVector acc = IntVector.zero(I);
+            long x = ((long) row * blocks + b) * BB;
+            d[dOff + b] = Blocks.f16(w, x + 208);
             for (int n = 0; n < 2; n++) {
-                long ql = x + 64L * n, qh = x + 128 + 32L * n, sc = x + 192 + 8L * n;
-                int q = aRow * a.width + 256 * b + 128 * n;
+                long ql = x + 64L * n, qh = x + 128 + 32L * n;
                 for (int c = 0; c < 32; c += L) {
                     IntVector l0 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + c, LE).convertShape(B2I, I, 0);
                     IntVector l1 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + c, LE).convertShape(B2I, I, 0);
                     IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, qh + c, LE).convertShape(B2I, I, 0);
-                    long s = sc + c / 16;
-                    IntVector part = l0.and(0xF).or(h.and(3).lanewise(LSHL, 4)).sub(32)
-                            .mul(IntVector.fromArray(I, a.qK, q + c)).mul(Blocks.s8(w, s))
-                            .add(l1.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32)
-                                    .mul(IntVector.fromArray(I, a.qK, q + 32 + c)).mul(Blocks.s8(w, s + 2)))
-                            .add(l0.lanewise(ASHR, 4).and(0xF).or(h.and(0x30)).sub(32)
-                                    .mul(IntVector.fromArray(I, a.qK, q + 64 + c)).mul(Blocks.s8(w, s + 4)))
-                            .add(l1.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2).and(0x30)).sub(32)
-                                    .mul(IntVector.fromArray(I, a.qK, q + 96 + c)).mul(Blocks.s8(w, s + 6)));
-                    acc = acc.add(part);
+                    int v = vOff + 256 * b + 128 * n + c;
+                    long s = x + 192 + 8L * n + c / 16;
+                    ((FloatVector) l0.and(0xF).or(h.and(3).lanewise(LSHL, 4)).sub(32).mul(Blocks.s8(w, s))
+                            .convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v);
+                    ((FloatVector) l1.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32).mul(Blocks.s8(w, s + 2))
+                            .convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v + 32);
+                    ((FloatVector) l0.lanewise(ASHR, 4).and(0xF).or(h.and(0x30)).sub(32).mul(Blocks.s8(w, s + 4))
+                            .convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v + 64);
+                    ((FloatVector) l1.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2).and(0x30)).sub(32).mul(Blocks.s8(w, s + 6))
+                            .convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v + 96);
                 }
             }
-            sum += Blocks.f16(w, x + 208) * a.dK[aRow * (a.width / 256) + b] * acc.reduceLanes(VectorOperators.ADD);
         }
-        return sum;
     }
 
     static float reference(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {

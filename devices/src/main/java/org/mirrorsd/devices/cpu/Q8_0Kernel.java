@@ -1,5 +1,6 @@
 package org.mirrorsd.devices.cpu;
 
+import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.S2I;
@@ -28,33 +29,46 @@ final class Q8_0Kernel {
     private Q8_0Kernel() {}
 
     /**
-     * Rows {@code [rowFrom, rowTo)} against every activation row. The row loop lives here, beside the kernel, so
-     * that C2 compiles the two as one unit of their own, the same way whatever calls them (inlined into a larger
-     * caller, the kernel's vector code compiled unevenly from run to run).
+     * Weight rows {@code [rowFrom, rowTo)} against activation rows {@code [aFrom, aTo)}, into
+     * {@code out[outOffset + r * outWidth + row]}. The loops and the kernel are one method on purpose: as a row
+     * loop calling a dot method, C2 sometimes compiled the dot alone first, then would not inline it ("already
+     * compiled into a big method"), and that copy ran 4-20x slower, in some JVMs and not others.
      */
-    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
+    static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo,
+                       float[] out, int outOffset, int outWidth) {
+        short[] qa = a.q32Short;
+        float[] da = a.d32;
         for (int row = rowFrom; row < rowTo; row++) {
-            for (int r = 0; r < a.rows; r++) out[r * outWidth + row] = dot(w, (long) row * blocks, blocks, a, r);
+            for (int r = aFrom; r < aTo; r++) {
+                FloatVector acc = FloatVector.zero(VectorKernels.F);
+                int q = r * a.width, d = r * (a.width / 32);
+                long off = (long) row * blocks * BB + 2;
+                for (int b = 0; b < blocks; b++, q += 32, off += BB) {
+                    // lane i: w_i a_i + w_i+16 a_i+16, at most 2 * 128 * 127 in magnitude, so a short holds it exactly.
+                    ShortVector pairs = ((ShortVector) ByteVector.fromMemorySegment(B16, w, off, LE).convertShape(B2S, S16, 0))
+                            .mul(ShortVector.fromArray(S16, qa, q))
+                            .add(((ShortVector) ByteVector.fromMemorySegment(B16, w, off + 16, LE).convertShape(B2S, S16, 0))
+                                    .mul(ShortVector.fromArray(S16, qa, q + 16)));
+                    IntVector sum = (IntVector) pairs.convertShape(S2I, I, 0);
+                    for (int part = 1; part < 16 / L; part++) sum = sum.add((IntVector) pairs.convertShape(S2I, I, part));
+                    float scale = Blocks.f16(w, off - 2) * da[d + b];
+                    acc = ((FloatVector) sum.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, scale), acc);
+                }
+                out[outOffset + r * outWidth + row] = VectorKernels.sumLanes(acc);
+            }
         }
     }
 
-    static float dot(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {
-        FloatVector acc = FloatVector.zero(VectorKernels.F);
-        short[] qa = a.q32Short;
-        int q = aRow * a.width, d = aRow * (a.width / 32);
-        long off = firstBlock * BB + 2;
-        for (int b = 0; b < blocks; b++, q += 32, off += BB) {
-            // lane i: w_i a_i + w_i+16 a_i+16, at most 2 * 128 * 127 in magnitude, so a short holds it exactly.
-            ShortVector pairs = ((ShortVector) ByteVector.fromMemorySegment(B16, w, off, LE).convertShape(B2S, S16, 0))
-                    .mul(ShortVector.fromArray(S16, qa, q))
-                    .add(((ShortVector) ByteVector.fromMemorySegment(B16, w, off + 16, LE).convertShape(B2S, S16, 0))
-                            .mul(ShortVector.fromArray(S16, qa, q + 16)));
-            IntVector sum = (IntVector) pairs.convertShape(S2I, I, 0);
-            for (int part = 1; part < 16 / L; part++) sum = sum.add((IntVector) pairs.convertShape(S2I, I, part));
-            float scale = Blocks.f16(w, off - 2) * a.d32[d + b];
-            acc = ((FloatVector) sum.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, scale), acc);
+    /** Weight row {@code row} as its integer values, in order, into {@code values[vOff..]} and its scales into {@code scales[sOff..]}. */
+    static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, float[] scales, int sOff) {
+        long off = (long) row * blocks * BB;
+        for (int b = 0; b < blocks; b++, off += BB) {
+            scales[sOff + b] = Blocks.f16(w, off);
+            for (int c = 0; c < 32; c += L) {
+                ((FloatVector) ByteVector.fromMemorySegment(IntLanes.B, w, off + 2 + c, LE).convertShape(B2F, VectorKernels.F, 0))
+                        .intoArray(values, vOff + 32 * b + c);
+            }
         }
-        return VectorKernels.sumLanes(acc);
     }
 
     static float reference(MemorySegment w, long firstBlock, int blocks, QuantizedActivations a, int aRow) {

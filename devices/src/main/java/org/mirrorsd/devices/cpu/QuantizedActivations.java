@@ -53,6 +53,11 @@ public final class QuantizedActivations {
     short[] qKShort;
     float[] dK;
     int[] bsumsK;
+    /** The integer values again, as floats, for {@link QuantizedTiles} (made only for several rows). */
+    private float[] q32Float;
+    private float[] qKFloat;
+    /** Sums of each 32 values (two of bsumsK), the eight per super-block that multiply Q4_K/Q5_K mins. */
+    private int[] bsums32K;
 
     /**
      * Wraps {@code rows} input rows of {@code width} elements, the first at {@code in[inOffset]}, at stride
@@ -108,6 +113,10 @@ public final class QuantizedActivations {
                 s32[r * blocks + b] = f16Round(d * sum);
             }
         }
+        if (rows >= QuantizedTiles.MIN_ROWS) {
+            q32Float = new float[q32Short.length];
+            for (int i = 0; i < q32Float.length; i++) q32Float[i] = q32Short[i];
+        }
     }
 
     private void quantizeK() {
@@ -140,6 +149,27 @@ public final class QuantizedActivations {
                 for (int j = 0; j < 256; j++) qKShort[o + j] = (short) qK[o + j];
             }
         }
+        if (rows >= QuantizedTiles.MIN_ROWS) {
+            qKFloat = new float[qK.length];
+            for (int i = 0; i < qKFloat.length; i++) qKFloat[i] = qK[i];
+            bsums32K = new int[bsumsK.length / 2];
+            for (int i = 0; i < bsums32K.length; i++) bsums32K[i] = bsumsK[2 * i] + bsumsK[2 * i + 1];
+        }
+    }
+
+    float[] q32Float() {
+        if (q32Float == null) throw new IllegalStateException("float values are made for " + QuantizedTiles.MIN_ROWS + " rows or more");
+        return q32Float;
+    }
+
+    int[] bsums32K() {
+        if (bsums32K == null) throw new IllegalStateException("sums per 32 are made for " + QuantizedTiles.MIN_ROWS + " rows or more");
+        return bsums32K;
+    }
+
+    float[] qKFloat() {
+        if (qKFloat == null) throw new IllegalStateException("float values are made for " + QuantizedTiles.MIN_ROWS + " rows or more");
+        return qKFloat;
     }
 
     private static float f16Round(float f) {

@@ -89,36 +89,59 @@ public final class VectorKernels {
      * formats with a vector kernel use it; the others run their scalar reference ({@link ScalarKernels}).
      */
     public static float dotQuantized(Tensor w, int row, QuantizedActivations a, int aRow) {
+        if (!hasIntegerKernel(w)) return ScalarKernels.dotQuantized(w, row, a, aRow);
+        // The pair through the kernel's own loops (out[-row + row]): the same code as every batch, so the same bits.
+        float[] one = new float[1];
+        integerKernel(w, row, row + 1, a, aRow, aRow + 1, one, -row, 0);
+        return one[0];
+    }
+
+    private static boolean hasIntegerKernel(Tensor w) {
+        return w instanceof Q8_0Tensor || w instanceof Q4_0Tensor || w instanceof Q4_KTensor || w instanceof Q5_KTensor
+                || w instanceof Q6_KTensor;
+    }
+
+    /** The format's integer kernel over weight rows {@code [rowFrom, rowTo)} and activation rows {@code [aFrom, aTo)}. */
+    private static void integerKernel(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
+                                      int outOffset, int outWidth) {
         int blocks = w.cols() / w.ggmlType().blockSize();
-        long first = (long) row * blocks;
-        return switch (w) {
-            case Q8_0Tensor t -> Q8_0Kernel.dot(t.data(), first, blocks, a, aRow);
-            case Q4_0Tensor t -> Q4_0Kernel.dot(t.data(), first, blocks, a, aRow);
-            case Q4_KTensor t -> Q4_KKernel.dot(t.data(), first, blocks, a, aRow);
-            case Q5_KTensor t -> Q5_KKernel.dot(t.data(), first, blocks, a, aRow);
-            case Q6_KTensor t -> Q6_KKernel.dot(t.data(), first, blocks, a, aRow);
-            default -> ScalarKernels.dotQuantized(w, row, a, aRow);
-        };
+        switch (w) {
+            case Q8_0Tensor t -> Q8_0Kernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
+            case Q4_0Tensor t -> Q4_0Kernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
+            case Q4_KTensor t -> Q4_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
+            case Q5_KTensor t -> Q5_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
+            case Q6_KTensor t -> Q6_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
+            default -> throw new IllegalArgumentException("no integer kernel for " + w.ggmlType());
+        }
     }
 
     /**
-     * Weight rows {@code [rowFrom, rowTo)} of a block-quantised {@code w} against every row of {@code a}. Each
-     * (weight row, activation row) pair goes through the one kernel of its format, so a row's result does not
+     * Weight rows {@code [rowFrom, rowTo)} of a block-quantised {@code w} against every row of {@code a}. Several
+     * activation rows go through {@link QuantizedTiles} where the format has one, one row through the format's
+     * integer kernel; both give a (weight row, activation row) pair the same bits, so a row's result does not
      * depend on the batch or on where the thread split falls.
      */
     public static void matvecRange(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outWidth) {
-        int blocks = w.cols() / w.ggmlType().blockSize();
-        switch (w) {
-            case Q8_0Tensor t -> Q8_0Kernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
-            case Q4_0Tensor t -> Q4_0Kernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
-            case Q4_KTensor t -> Q4_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
-            case Q5_KTensor t -> Q5_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
-            case Q6_KTensor t -> Q6_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, out, outWidth);
-            default -> {
-                for (int row = rowFrom; row < rowTo; row++) {
-                    for (int r = 0; r < a.rows(); r++) out[r * outWidth + row] = dotQuantized(w, row, a, r);
-                }
-            }
+        matvecRange(w, rowFrom, rowTo, a, out, 0, outWidth);
+    }
+
+    /** {@link #matvecRange} into {@code out[outOffset + r * outWidth + row]}. */
+    public static void matvecRange(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
+        if (a.rows >= QuantizedTiles.MIN_ROWS && QuantizedTiles.supports(w)) {
+            QuantizedTiles.matvec(w, rowFrom, rowTo, a, out, outOffset, outWidth);
+        } else {
+            matvecIntegers(w, rowFrom, rowTo, a, out, outOffset, outWidth);
+        }
+    }
+
+    /** {@link #matvecRange} through the integer kernels only (or the scalar references, for formats without one). */
+    static void matvecIntegers(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
+        if (hasIntegerKernel(w)) {
+            integerKernel(w, rowFrom, rowTo, a, 0, a.rows, out, outOffset, outWidth);
+            return;
+        }
+        for (int row = rowFrom; row < rowTo; row++) {
+            for (int r = 0; r < a.rows(); r++) out[outOffset + r * outWidth + row] = ScalarKernels.dotQuantized(w, row, a, r);
         }
     }
 

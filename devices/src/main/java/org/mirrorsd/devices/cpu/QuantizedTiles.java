@@ -1,0 +1,197 @@
+package org.mirrorsd.devices.cpu;
+
+import static jdk.incubator.vector.VectorOperators.F2I;
+import static org.mirrorsd.devices.cpu.IntLanes.I;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.mirrorsd.models.tensor.Q4_0Tensor;
+import org.mirrorsd.models.tensor.Q4_KTensor;
+import org.mirrorsd.models.tensor.Q5_KTensor;
+import org.mirrorsd.models.tensor.Q6_KTensor;
+import org.mirrorsd.models.tensor.Q8_0Tensor;
+import org.mirrorsd.models.tensor.Tensor;
+
+/**
+ * Quantised matmuls of several activation rows (verification windows, prefill chunks) in float arithmetic that
+ * gives the integer kernels' bits.
+ *
+ * <p>Four weight rows at a time are unpacked once to their integer values, held in floats, and multiplied with
+ * every activation row's integer values, also held in floats ({@link QuantizedActivations}). Every product and
+ * every partial sum is an integer of magnitude below 2^24, so each float operation is exact and a lane holds
+ * the same integer the integer kernel's lane holds (bounds beside each kernel). From there the scaling is the
+ * integer kernel's own expression in the same order. So a row's result is the same bits whichever path computed
+ * it, and the paths can be chosen by speed alone: in floats the multiply-adds are one instruction each and the
+ * unpacking is shared by all rows, where the integer kernels widen and multiply in several steps per row, since
+ * the Vector API has no widening multiply-add.
+ */
+final class QuantizedTiles {
+    private static final VectorSpecies<Float> F = VectorKernels.F;
+    private static final int FL = F.length();
+    /** Activation rows from which the tiles beat the integer kernels (measured: see {@link #supports}). */
+    static final int MIN_ROWS = 2;
+    private static final int TILE = 4;
+    private static final VectorSpecies<Integer> EIGHT = IntVector.SPECIES_256;
+
+    static {
+        if (FL != I.length()) throw new IllegalStateException("float and int vectors differ in lanes: " + FL + " vs " + I.length());
+    }
+
+    private QuantizedTiles() {}
+
+    /**
+     * Whether {@code w}'s format has a tile path here. The super-block bounds need eight or more lanes (with four,
+     * a Q6_K lane could pass 2^24), so 128-bit vectors keep the integer kernels for K formats.
+     */
+    static boolean supports(Tensor w) {
+        return w instanceof Q8_0Tensor || w instanceof Q4_0Tensor
+                || FL >= 8 && (w instanceof Q4_KTensor || w instanceof Q5_KTensor || w instanceof Q6_KTensor);
+    }
+
+    /**
+     * Weight rows {@code [rowFrom, rowTo)} of {@code w} against every row of {@code a}, into
+     * {@code out[outOffset + r * outWidth + row]}. Whole tiles of four rows go through the float tiles; a remainder of fewer
+     * rows through the format's integer kernel (the same bits, so the split is invisible).
+     */
+    static void matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
+        int whole = rowFrom + (rowTo - rowFrom) / TILE * TILE;
+        if (whole > rowFrom) {
+            switch (w) {
+                case Q8_0Tensor t -> blocks32(t.data(), true, t.cols() / 32, rowFrom, whole, a, out, outOffset, outWidth);
+                case Q4_0Tensor t -> blocks32(t.data(), false, t.cols() / 32, rowFrom, whole, a, out, outOffset, outWidth);
+                case Q6_KTensor t -> q6K(t.data(), t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
+                case Q4_KTensor t -> scaleMinK(t.data(), false, t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
+                case Q5_KTensor t -> scaleMinK(t.data(), true, t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
+                default -> throw new IllegalArgumentException("no tile path for " + w.ggmlType());
+            }
+        }
+        if (whole < rowTo) VectorKernels.matvecIntegers(w, whole, rowTo, a, out, outOffset, outWidth);
+    }
+
+    // ---- blocks of 32 with one scale (Q8_0, Q4_0) ----
+
+    private static void blocks32(MemorySegment w, boolean q8, int blocks, int rowFrom, int rowTo, QuantizedActivations a,
+                                 float[] out, int outOffset, int outWidth) {
+        int n = 32 * blocks;
+        float[] values = new float[TILE * n], scales = new float[TILE * blocks], sums = new float[TILE];
+        float[] qa = a.q32Float();
+        for (int row = rowFrom; row < rowTo; row += TILE) {
+            for (int k = 0; k < TILE; k++) {
+                if (q8) Q8_0Kernel.unpack(w, row + k, blocks, values, k * n, scales, k * blocks);
+                else Q4_0Kernel.unpack(w, row + k, blocks, values, k * n, scales, k * blocks);
+            }
+            for (int r = 0; r < a.rows; r++) {
+                tile32(values, scales, n, blocks, qa, a.d32, r * a.width, r * blocks, sums);
+                for (int k = 0; k < TILE; k++) out[outOffset + r * outWidth + row + k] = sums[k];
+            }
+        }
+    }
+
+    /**
+     * Four unpacked weight rows against one activation row. Lane i of block b holds the integer sum the integer
+     * kernels' lane i holds, sum_m w[i + FL m] a[i + FL m] (at most 32 * 128 * 127 < 2^24: exact), and is scaled
+     * into the accumulator by the same fma with the same scale, F16(d_w) * d_a.
+     */
+    static void tile32(float[] v, float[] s, int n, int blocks, float[] qa, float[] da, int q0, int d0, float[] sums) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+        for (int b = 0, i = 0; b < blocks; b++, i += 32) {
+            FloatVector x = FloatVector.fromArray(F, qa, q0 + i);
+            FloatVector p0 = FloatVector.fromArray(F, v, i).mul(x);
+            FloatVector p1 = FloatVector.fromArray(F, v, n + i).mul(x);
+            FloatVector p2 = FloatVector.fromArray(F, v, 2 * n + i).mul(x);
+            FloatVector p3 = FloatVector.fromArray(F, v, 3 * n + i).mul(x);
+            for (int m = FL; m < 32; m += FL) {
+                x = FloatVector.fromArray(F, qa, q0 + i + m);
+                p0 = FloatVector.fromArray(F, v, i + m).fma(x, p0);
+                p1 = FloatVector.fromArray(F, v, n + i + m).fma(x, p1);
+                p2 = FloatVector.fromArray(F, v, 2 * n + i + m).fma(x, p2);
+                p3 = FloatVector.fromArray(F, v, 3 * n + i + m).fma(x, p3);
+            }
+            float d = da[d0 + b];
+            c0 = p0.fma(FloatVector.broadcast(F, s[b] * d), c0);
+            c1 = p1.fma(FloatVector.broadcast(F, s[blocks + b] * d), c1);
+            c2 = p2.fma(FloatVector.broadcast(F, s[2 * blocks + b] * d), c2);
+            c3 = p3.fma(FloatVector.broadcast(F, s[3 * blocks + b] * d), c3);
+        }
+        sums[0] = VectorKernels.sumLanes(c0);
+        sums[1] = VectorKernels.sumLanes(c1);
+        sums[2] = VectorKernels.sumLanes(c2);
+        sums[3] = VectorKernels.sumLanes(c3);
+    }
+
+    // ---- super-blocks of 256 (Q4_K, Q5_K, Q6_K) ----
+
+    private static void q6K(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
+        int n = 256 * blocks;
+        float[] values = new float[TILE * n], d = new float[TILE * blocks];
+        int[] isums = new int[TILE * blocks];
+        float[] qa = a.qKFloat();
+        for (int row = rowFrom; row < rowTo; row += TILE) {
+            for (int k = 0; k < TILE; k++) Q6_KKernel.unpack(w, row + k, blocks, values, k * n, d, k * blocks);
+            for (int r = 0; r < a.rows; r++) {
+                tileK(values, n, blocks, qa, r * a.width, isums);
+                for (int k = 0; k < TILE; k++) {
+                    float sum = 0;
+                    for (int b = 0; b < blocks; b++) sum += d[k * blocks + b] * a.dK[r * blocks + b] * isums[k * blocks + b];
+                    out[outOffset + r * outWidth + row + k] = sum;
+                }
+            }
+        }
+    }
+
+    private static void scaleMinK(MemorySegment w, boolean q5, int blocks, int rowFrom, int rowTo, QuantizedActivations a,
+                                  float[] out, int outOffset, int outWidth) {
+        int n = 256 * blocks;
+        float[] values = new float[TILE * n];
+        float[] d = new float[TILE * blocks], dmin = new float[TILE * blocks];
+        int[] mins = new int[TILE * 8 * blocks], isums = new int[TILE * blocks];
+        float[] qa = a.qKFloat();
+        int[] bs32 = a.bsums32K();
+        for (int row = rowFrom; row < rowTo; row += TILE) {
+            for (int k = 0; k < TILE; k++) {
+                if (q5) Q5_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
+                else Q4_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
+            }
+            for (int r = 0; r < a.rows; r++) {
+                tileK(values, n, blocks, qa, r * a.width, isums);
+                for (int k = 0; k < TILE; k++) {
+                    float sum = 0;
+                    for (int b = 0; b < blocks; b++) {
+                        // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
+                        int min = IntVector.fromArray(EIGHT, mins, 8 * (k * blocks + b)).mul(IntVector.fromArray(EIGHT, bs32, 8 * (r * blocks + b)))
+                                .reduceLanes(VectorOperators.ADD);
+                        sum += Q4_KKernel.combine(a.dK[r * blocks + b], d[k * blocks + b], dmin[k * blocks + b], isums[k * blocks + b], min);
+                    }
+                    out[outOffset + r * outWidth + row + k] = sum;
+                }
+            }
+        }
+    }
+
+    /**
+     * Four unpacked weight rows, each value already times its group's scale, against one activation row: per
+     * super-block the integer sum_i (scale q)_i a_i into {@code isums[k * blocks + b]}. A lane adds 256 / FL products
+     * per super-block, each at most |scale q| * 127: for Q6_K 128 * 32 * 127, so 32 of them (8 lanes) stay below
+     * 2^24; Q4_K (63 * 15) and Q5_K (63 * 31) far below. All exact; the lanes are then turned back into ints
+     * (exact) and added as ints, as the integer kernels add theirs.
+     */
+    static void tileK(float[] v, int n, int blocks, float[] qa, int q0, int[] isums) {
+        for (int b = 0; b < blocks; b++) {
+            FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+            for (int i = 256 * b, end = i + 256; i < end; i += FL) {
+                FloatVector x = FloatVector.fromArray(F, qa, q0 + i);
+                c0 = FloatVector.fromArray(F, v, i).fma(x, c0);
+                c1 = FloatVector.fromArray(F, v, n + i).fma(x, c1);
+                c2 = FloatVector.fromArray(F, v, 2 * n + i).fma(x, c2);
+                c3 = FloatVector.fromArray(F, v, 3 * n + i).fma(x, c3);
+            }
+            isums[b] = ((IntVector) c0.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[blocks + b] = ((IntVector) c1.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[2 * blocks + b] = ((IntVector) c2.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[3 * blocks + b] = ((IntVector) c3.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.mirrorsd.devices.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.mirrorsd.models.tensor.GgmlType;
+import org.mirrorsd.models.tensor.Tensor;
+import org.mirrorsd.models.tensor.Tensors;
+
+/**
+ * The float tiles give the integer kernels' bits, also where the sums are largest: weights whose every value and
+ * scale is at the edge of its range, against activations that all quantise to ±127 with the weights' sign, so
+ * each lane reaches the bound the tiles' exactness rests on.
+ */
+class QuantizedTilesTest {
+    private static final ValueLayout.OfShort S = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final GgmlType[] TYPES = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+    private final Arena arena = Arena.ofAuto();
+    private final Random random = new Random(7);
+
+    /** Every byte {@code fill} (or random when fill < 0), with each block's f16 scale(s) set to {@code scale}. */
+    private Tensor filled(GgmlType type, int rows, int cols, int fill, float scale) {
+        long blocks = (long) rows * cols / type.blockSize();
+        MemorySegment m = arena.allocate(blocks * type.bytesPerBlock());
+        for (long i = 0; i < m.byteSize(); i++) m.set(ValueLayout.JAVA_BYTE, i, (byte) (fill < 0 ? random.nextInt() : fill));
+        int[] offsets = switch (type) {
+            case Q4_K, Q5_K -> new int[] {0, 2};
+            case Q6_K -> new int[] {208};
+            default -> new int[] {0};
+        };
+        for (long b = 0; b < blocks; b++) {
+            for (int o : offsets) m.set(S, b * type.bytesPerBlock() + o, Float.floatToFloat16(scale));
+        }
+        return Tensors.of(type, type + "/" + fill, rows, cols, m);
+    }
+
+    private void assertSameBits(Tensor t, float[] in, int rows) {
+        QuantizedActivations a = new QuantizedActivations(in, 0, t.cols(), t.cols(), rows).prepare(t);
+        float[] tiles = new float[rows * t.rows()], integers = new float[rows * t.rows()];
+        VectorKernels.matvecRange(t, 0, t.rows(), a, tiles, t.rows());
+        VectorKernels.matvecIntegers(t, 0, t.rows(), a, integers, 0, t.rows());
+        for (int i = 0; i < tiles.length; i++) {
+            assertEquals(Float.floatToIntBits(integers[i]), Float.floatToIntBits(tiles[i]),
+                    t.name() + ": activation row " + i / t.rows() + ", weight row " + i % t.rows() + " of " + rows + " rows");
+        }
+    }
+
+    @Test
+    void everySupportedFormatHasTiles() {
+        for (GgmlType type : TYPES) {
+            Tensor t = filled(type, 4, 256, -1, 0.01f);
+            assertTrue(QuantizedTiles.supports(t) || VectorKernels.floatLanes() < 8, type.toString());
+        }
+    }
+
+    @Test
+    void extremeWeightsAndActivationsKeepTheIntegerBits() {
+        int cols = 1024;
+        for (GgmlType type : TYPES) {
+            // 0x00: Q6_K's -32 (times scale 0 here), Q4_0's -8; 0xFF: every 4-bit value 15, 6-bit scales and mins 63,
+            // Q5_K's 31, Q6_K's 31 with scale -1; 0x80: Q8_0's -128, Q6_K's scale -128.
+            for (int fill : new int[] {0x00, 0xFF, 0x80, 0x88, -1}) {
+                Tensor t = filled(type, 9, cols, fill, 1f);
+                for (float sign : new float[] {1f, -1f}) {
+                    float[] in = new float[9 * cols];
+                    java.util.Arrays.fill(in, sign);
+                    for (int rows : new int[] {2, 3, 4, 5, 8, 9}) assertSameBits(t, in, rows);
+                }
+                float[] mixed = new float[9 * cols];
+                for (int i = 0; i < mixed.length; i++) mixed[i] = (float) random.nextGaussian();
+                assertSameBits(t, mixed, 9);
+            }
+        }
+    }
+
+    /** Weight rows split anywhere between calls (the thread split), tiles of four and remainders mixed. */
+    @Test
+    void rowSplitsDoNotChangeBits() {
+        for (GgmlType type : TYPES) {
+            Tensor t = filled(type, 11, 512, -1, 0.02f);
+            float[] in = new float[6 * 512];
+            for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian();
+            QuantizedActivations a = new QuantizedActivations(in, 0, 512, 512, 6).prepare(t);
+            float[] whole = new float[6 * 11];
+            VectorKernels.matvecIntegers(t, 0, 11, a, whole, 0, 11);
+            for (int split = 0; split <= 11; split++) {
+                float[] parts = new float[6 * 11];
+                VectorKernels.matvecRange(t, 0, split, a, parts, 11);
+                VectorKernels.matvecRange(t, split, 11, a, parts, 11);
+                for (int i = 0; i < parts.length; i++) {
+                    assertEquals(Float.floatToIntBits(whole[i]), Float.floatToIntBits(parts[i]), type + " split at " + split + ", output " + i);
+                }
+            }
+        }
+    }
+}
