@@ -76,7 +76,7 @@ final class QuantizedTiles {
     private static void blocks32(MemorySegment w, boolean q8, int blocks, int rowFrom, int rowTo, QuantizedActivations a,
                                  float[] out, int outOffset, int outWidth) {
         int n = 32 * blocks;
-        float[] values = new float[TILE * n], scales = new float[TILE * blocks], sums = new float[TILE];
+        float[] values = new float[TILE * n], scales = new float[TILE * blocks], sums = new float[TILE * FL];
         float[] qa = a.q32Float();
         for (int row = rowFrom; row < rowTo; row += TILE) {
             for (int k = 0; k < TILE; k++) {
@@ -93,7 +93,8 @@ final class QuantizedTiles {
     /**
      * Four unpacked weight rows against one activation row. Lane i of block b holds the integer sum the integer
      * kernels' lane i holds, sum_m w[i + FL m] a[i + FL m] (at most 32 * 128 * 127 < 2^24: exact), and is scaled
-     * into the accumulator by the same fma with the same scale, F16(d_w) * d_a.
+     * into the accumulator by the same fma with the same scale, F16(d_w) * d_a. (Four by two spilled registers and
+     * ran at two thirds of this speed.)
      */
     static void tile32(float[] v, float[] s, int n, int blocks, float[] qa, float[] da, int q0, int d0, float[] sums) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
@@ -116,10 +117,13 @@ final class QuantizedTiles {
             c2 = p2.fma(FloatVector.broadcast(F, s[2 * blocks + b] * d), c2);
             c3 = p3.fma(FloatVector.broadcast(F, s[3 * blocks + b] * d), c3);
         }
-        sums[0] = VectorKernels.sumLanes(c0);
-        sums[1] = VectorKernels.sumLanes(c1);
-        sums[2] = VectorKernels.sumLanes(c2);
-        sums[3] = VectorKernels.sumLanes(c3);
+        // Out through an array and the scalar twin of sumLanes: four vector lane sums here put sumLanes past C2's
+        // inlining budget, and called, it boxed its vector and ran the shuffles in Java (half of a prefill's time).
+        c0.intoArray(sums, 0);
+        c1.intoArray(sums, FL);
+        c2.intoArray(sums, 2 * FL);
+        c3.intoArray(sums, 3 * FL);
+        for (int k = 0; k < TILE; k++) sums[k] = VectorKernels.sumLanes(sums, k * FL);
     }
 
     // ---- super-blocks of 256 (Q4_K, Q5_K, Q6_K) ----
@@ -127,16 +131,20 @@ final class QuantizedTiles {
     private static void q6K(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
         int n = 256 * blocks;
         float[] values = new float[TILE * n], d = new float[TILE * blocks];
-        int[] isums = new int[TILE * blocks];
+        int[] isums = new int[2 * TILE * blocks];
         float[] qa = a.qKFloat();
         for (int row = rowFrom; row < rowTo; row += TILE) {
             for (int k = 0; k < TILE; k++) Q6_KKernel.unpack(w, row + k, blocks, values, k * n, d, k * blocks);
-            for (int r = 0; r < a.rows; r++) {
-                tileK(values, n, blocks, qa, r * a.width, isums);
-                for (int k = 0; k < TILE; k++) {
-                    float sum = 0;
-                    for (int b = 0; b < blocks; b++) sum += d[k * blocks + b] * a.dK[r * blocks + b] * isums[k * blocks + b];
-                    out[outOffset + r * outWidth + row + k] = sum;
+            for (int r0 = 0; r0 < a.rows; r0 += 2) {
+                int r1 = Math.min(r0 + 1, a.rows - 1);
+                tileK(values, n, blocks, qa, r0 * a.width, r1 * a.width, isums);
+                for (int r = r0, half = 0; r <= r1; r++, half++) {
+                    for (int k = 0; k < TILE; k++) {
+                        int p = (TILE * half + k) * blocks;
+                        float sum = 0;
+                        for (int b = 0; b < blocks; b++) sum += d[k * blocks + b] * a.dK[r * blocks + b] * isums[p + b];
+                        out[outOffset + r * outWidth + row + k] = sum;
+                    }
                 }
             }
         }
@@ -147,7 +155,7 @@ final class QuantizedTiles {
         int n = 256 * blocks;
         float[] values = new float[TILE * n];
         float[] d = new float[TILE * blocks], dmin = new float[TILE * blocks];
-        int[] mins = new int[TILE * 8 * blocks], isums = new int[TILE * blocks];
+        int[] mins = new int[TILE * 8 * blocks], isums = new int[2 * TILE * blocks];
         float[] qa = a.qKFloat();
         int[] bs32 = a.bsums32K();
         for (int row = rowFrom; row < rowTo; row += TILE) {
@@ -155,43 +163,52 @@ final class QuantizedTiles {
                 if (q5) Q5_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
                 else Q4_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
             }
-            for (int r = 0; r < a.rows; r++) {
-                tileK(values, n, blocks, qa, r * a.width, isums);
-                for (int k = 0; k < TILE; k++) {
-                    float sum = 0;
-                    for (int b = 0; b < blocks; b++) {
-                        // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
-                        int min = IntVector.fromArray(EIGHT, mins, 8 * (k * blocks + b)).mul(IntVector.fromArray(EIGHT, bs32, 8 * (r * blocks + b)))
-                                .reduceLanes(VectorOperators.ADD);
-                        sum += Q4_KKernel.combine(a.dK[r * blocks + b], d[k * blocks + b], dmin[k * blocks + b], isums[k * blocks + b], min);
+            for (int r0 = 0; r0 < a.rows; r0 += 2) {
+                int r1 = Math.min(r0 + 1, a.rows - 1);
+                tileK(values, n, blocks, qa, r0 * a.width, r1 * a.width, isums);
+                for (int r = r0, half = 0; r <= r1; r++, half++) {
+                    for (int k = 0; k < TILE; k++) {
+                        int p = (TILE * half + k) * blocks;
+                        float sum = 0;
+                        for (int b = 0; b < blocks; b++) {
+                            // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
+                            int min = IntVector.fromArray(EIGHT, mins, 8 * (k * blocks + b))
+                                    .mul(IntVector.fromArray(EIGHT, bs32, 8 * (r * blocks + b))).reduceLanes(VectorOperators.ADD);
+                            sum += Q4_KKernel.combine(a.dK[r * blocks + b], d[k * blocks + b], dmin[k * blocks + b], isums[p + b], min);
+                        }
+                        out[outOffset + r * outWidth + row + k] = sum;
                     }
-                    out[outOffset + r * outWidth + row + k] = sum;
                 }
             }
         }
     }
 
     /**
-     * Four unpacked weight rows, each value already times its group's scale, against one activation row: per
-     * super-block the integer sum_i (scale q)_i a_i into {@code isums[k * blocks + b]}. A lane adds 256 / FL products
-     * per super-block, each at most |scale q| * 127: for Q6_K 128 * 32 * 127, so 32 of them (8 lanes) stay below
-     * 2^24; Q4_K (63 * 15) and Q5_K (63 * 31) far below. All exact; the lanes are then turned back into ints
-     * (exact) and added as ints, as the integer kernels add theirs.
+     * Four unpacked weight rows, each value already times its group's scale, against two activation rows (offsets
+     * {@code q0, q1}): per super-block the integer sum_i (scale q)_i a_i into {@code isums[(4 r + k) * blocks + b]}.
+     * A lane adds 256 / FL products per super-block, each at most |scale q| * 127: for Q6_K 128 * 32 * 127, so 32
+     * of them (8 lanes) stay below 2^24; Q4_K (63 * 15) and Q5_K (63 * 31) far below. All exact; the lanes are then
+     * turned back into ints (exact) and added as ints, as the integer kernels add theirs.
      */
-    static void tileK(float[] v, int n, int blocks, float[] qa, int q0, int[] isums) {
+    static void tileK(float[] v, int n, int blocks, float[] qa, int q0, int q1, int[] isums) {
         for (int b = 0; b < blocks; b++) {
-            FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+            FloatVector c00 = FloatVector.zero(F), c10 = FloatVector.zero(F), c20 = FloatVector.zero(F), c30 = FloatVector.zero(F);
+            FloatVector c01 = FloatVector.zero(F), c11 = FloatVector.zero(F), c21 = FloatVector.zero(F), c31 = FloatVector.zero(F);
             for (int i = 256 * b, end = i + 256; i < end; i += FL) {
-                FloatVector x = FloatVector.fromArray(F, qa, q0 + i);
-                c0 = FloatVector.fromArray(F, v, i).fma(x, c0);
-                c1 = FloatVector.fromArray(F, v, n + i).fma(x, c1);
-                c2 = FloatVector.fromArray(F, v, 2 * n + i).fma(x, c2);
-                c3 = FloatVector.fromArray(F, v, 3 * n + i).fma(x, c3);
+                FloatVector w0 = FloatVector.fromArray(F, v, i), w1 = FloatVector.fromArray(F, v, n + i);
+                FloatVector w2 = FloatVector.fromArray(F, v, 2 * n + i), w3 = FloatVector.fromArray(F, v, 3 * n + i);
+                FloatVector x = FloatVector.fromArray(F, qa, q0 + i), y = FloatVector.fromArray(F, qa, q1 + i);
+                c00 = w0.fma(x, c00); c10 = w1.fma(x, c10); c20 = w2.fma(x, c20); c30 = w3.fma(x, c30);
+                c01 = w0.fma(y, c01); c11 = w1.fma(y, c11); c21 = w2.fma(y, c21); c31 = w3.fma(y, c31);
             }
-            isums[b] = ((IntVector) c0.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[blocks + b] = ((IntVector) c1.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[2 * blocks + b] = ((IntVector) c2.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[3 * blocks + b] = ((IntVector) c3.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[b] = ((IntVector) c00.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[blocks + b] = ((IntVector) c10.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[2 * blocks + b] = ((IntVector) c20.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[3 * blocks + b] = ((IntVector) c30.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[4 * blocks + b] = ((IntVector) c01.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[5 * blocks + b] = ((IntVector) c11.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[6 * blocks + b] = ((IntVector) c21.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[7 * blocks + b] = ((IntVector) c31.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
         }
     }
 }
