@@ -62,9 +62,9 @@ final class QuantizedTiles {
             switch (w) {
                 case Q8_0Tensor t -> blocks32(t.data(), true, t.cols() / 32, rowFrom, whole, a, out, outOffset, outWidth);
                 case Q4_0Tensor t -> blocks32(t.data(), false, t.cols() / 32, rowFrom, whole, a, out, outOffset, outWidth);
-                case Q6_KTensor t -> q6K(t.data(), t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
-                case Q4_KTensor t -> scaleMinK(t.data(), false, t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
-                case Q5_KTensor t -> scaleMinK(t.data(), true, t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
+                case Q6_KTensor t -> superBlocks(t.data(), KFormat.Q6_K, t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
+                case Q4_KTensor t -> superBlocks(t.data(), KFormat.Q4_K, t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
+                case Q5_KTensor t -> superBlocks(t.data(), KFormat.Q5_K, t.cols() / 256, rowFrom, whole, a, out, outOffset, outWidth);
                 default -> throw new IllegalArgumentException("no tile path for " + w.ggmlType());
             }
         }
@@ -128,40 +128,24 @@ final class QuantizedTiles {
 
     // ---- super-blocks of 256 (Q4_K, Q5_K, Q6_K) ----
 
-    private static void q6K(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
-        int n = 256 * blocks;
-        float[] values = new float[TILE * n], d = new float[TILE * blocks];
-        int[] isums = new int[2 * TILE * blocks];
-        float[] qa = a.qKFloat();
-        for (int row = rowFrom; row < rowTo; row += TILE) {
-            for (int k = 0; k < TILE; k++) Q6_KKernel.unpack(w, row + k, blocks, values, k * n, d, k * blocks);
-            for (int r0 = 0; r0 < a.rows; r0 += 2) {
-                int r1 = Math.min(r0 + 1, a.rows - 1);
-                tileK(values, n, blocks, qa, r0 * a.width, r1 * a.width, isums);
-                for (int r = r0, half = 0; r <= r1; r++, half++) {
-                    for (int k = 0; k < TILE; k++) {
-                        int p = (TILE * half + k) * blocks;
-                        float sum = 0;
-                        for (int b = 0; b < blocks; b++) sum += d[k * blocks + b] * a.dK[r * blocks + b] * isums[p + b];
-                        out[outOffset + r * outWidth + row + k] = sum;
-                    }
-                }
-            }
-        }
-    }
+    /** The K formats the tiles take: Q6_K's super-blocks scale by d alone, Q4_K's and Q5_K's by d and dmin. */
+    private enum KFormat { Q4_K, Q5_K, Q6_K }
 
-    private static void scaleMinK(MemorySegment w, boolean q5, int blocks, int rowFrom, int rowTo, QuantizedActivations a,
-                                  float[] out, int outOffset, int outWidth) {
+    private static void superBlocks(MemorySegment w, KFormat format, int blocks, int rowFrom, int rowTo, QuantizedActivations a,
+                                    float[] out, int outOffset, int outWidth) {
         int n = 256 * blocks;
         float[] values = new float[TILE * n];
         float[] d = new float[TILE * blocks], dmin = new float[TILE * blocks];
         int[] mins = new int[TILE * 8 * blocks], isums = new int[2 * TILE * blocks];
         float[] qa = a.qKFloat();
-        int[] bs32 = a.bsums32K();
+        int[] bs32 = format == KFormat.Q6_K ? null : a.bsums32K();
         for (int row = rowFrom; row < rowTo; row += TILE) {
             for (int k = 0; k < TILE; k++) {
-                if (q5) Q5_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
-                else Q4_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
+                switch (format) {
+                    case Q4_K -> Q4_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
+                    case Q5_K -> Q5_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
+                    case Q6_K -> Q6_KKernel.unpack(w, row + k, blocks, values, k * n, d, k * blocks);
+                }
             }
             for (int r0 = 0; r0 < a.rows; r0 += 2) {
                 int r1 = Math.min(r0 + 1, a.rows - 1);
@@ -171,10 +155,15 @@ final class QuantizedTiles {
                         int p = (TILE * half + k) * blocks;
                         float sum = 0;
                         for (int b = 0; b < blocks; b++) {
-                            // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
-                            int min = IntVector.fromArray(EIGHT, mins, 8 * (k * blocks + b))
-                                    .mul(IntVector.fromArray(EIGHT, bs32, 8 * (r * blocks + b))).reduceLanes(VectorOperators.ADD);
-                            sum += Q4_KKernel.combine(a.dK[r * blocks + b], d[k * blocks + b], dmin[k * blocks + b], isums[p + b], min);
+                            float da = a.dK[r * blocks + b];
+                            if (bs32 == null) {
+                                sum += d[k * blocks + b] * da * isums[p + b]; // Q6_KKernel's expression
+                            } else {
+                                // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
+                                int min = IntVector.fromArray(EIGHT, mins, 8 * (k * blocks + b))
+                                        .mul(IntVector.fromArray(EIGHT, bs32, 8 * (r * blocks + b))).reduceLanes(VectorOperators.ADD);
+                                sum += Q4_KKernel.combine(da, d[k * blocks + b], dmin[k * blocks + b], isums[p + b], min);
+                            }
                         }
                         out[outOffset + r * outWidth + row + k] = sum;
                     }
