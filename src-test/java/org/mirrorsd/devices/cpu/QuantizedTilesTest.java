@@ -41,9 +41,10 @@ class QuantizedTilesTest {
     }
 
     private void assertSameBits(Tensor t, float[] in, int rows) {
+        if (QuantizedTiles.minRows(t) == Integer.MAX_VALUE) return; // no tiles for this format on these lanes
         QuantizedActivations a = new QuantizedActivations(in, 0, t.cols(), t.cols(), rows).prepare(t);
         float[] tiles = new float[rows * t.rows()], integers = new float[rows * t.rows()];
-        VectorKernels.matvecRange(t, 0, t.rows(), a, tiles, t.rows());
+        QuantizedTiles.matvec(t, 0, t.rows(), a, tiles, 0, t.rows());
         VectorKernels.matvecIntegers(t, 0, t.rows(), a, integers, 0, t.rows());
         for (int i = 0; i < tiles.length; i++) {
             assertEquals(Float.floatToIntBits(integers[i]), Float.floatToIntBits(tiles[i]),
@@ -55,7 +56,7 @@ class QuantizedTilesTest {
     void everySupportedFormatHasTiles() {
         for (GgmlType type : TYPES) {
             Tensor t = filled(type, 4, 256, -1, 0.01f);
-            assertTrue(QuantizedTiles.supports(t) || VectorKernels.floatLanes() < 8, type.toString());
+            assertTrue(QuantizedTiles.minRows(t) <= 16 || VectorKernels.floatLanes() < 8, type.toString());
         }
     }
 
@@ -79,11 +80,33 @@ class QuantizedTilesTest {
         }
     }
 
+    /** Through the public entry point, below and above each format's row threshold: the same bits either way. */
+    @Test
+    void dispatchByRowCountKeepsTheBits() {
+        for (GgmlType type : TYPES) {
+            Tensor t = filled(type, 6, 512, -1, 0.02f);
+            for (int rows : new int[] {1, 2, 3, 4, 8, 16, 17}) {
+                float[] in = new float[rows * 512];
+                for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian();
+                float[] out = new float[rows * 6];
+                VectorKernels.matvecRange(t, 0, 6, in, 512, rows, out, 6);
+                for (int r = 0; r < rows; r++) {
+                    float[] one = new float[6];
+                    VectorKernels.matvecRange(t, 0, 6, java.util.Arrays.copyOfRange(in, r * 512, (r + 1) * 512), 512, 1, one, 6);
+                    for (int k = 0; k < 6; k++) {
+                        assertEquals(Float.floatToIntBits(one[k]), Float.floatToIntBits(out[r * 6 + k]), type + ": row " + r + " of " + rows);
+                    }
+                }
+            }
+        }
+    }
+
     /** Weight rows split anywhere between calls (the thread split), tiles of four and remainders mixed. */
     @Test
     void rowSplitsDoNotChangeBits() {
         for (GgmlType type : TYPES) {
             Tensor t = filled(type, 11, 512, -1, 0.02f);
+            if (QuantizedTiles.minRows(t) == Integer.MAX_VALUE) continue;
             float[] in = new float[6 * 512];
             for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian();
             QuantizedActivations a = new QuantizedActivations(in, 0, 512, 512, 6).prepare(t);
@@ -91,8 +114,8 @@ class QuantizedTilesTest {
             VectorKernels.matvecIntegers(t, 0, 11, a, whole, 0, 11);
             for (int split = 0; split <= 11; split++) {
                 float[] parts = new float[6 * 11];
-                VectorKernels.matvecRange(t, 0, split, a, parts, 11);
-                VectorKernels.matvecRange(t, split, 11, a, parts, 11);
+                QuantizedTiles.matvec(t, 0, split, a, parts, 0, 11);
+                QuantizedTiles.matvec(t, split, 11, a, parts, 0, 11);
                 for (int i = 0; i < parts.length; i++) {
                     assertEquals(Float.floatToIntBits(whole[i]), Float.floatToIntBits(parts[i]), type + " split at " + split + ", output " + i);
                 }

@@ -40,6 +40,27 @@ final class OwnRuns {
         }
     }
 
+    /**
+     * Milliseconds of one forward pass of {@code rows} tokens with every row's logits, what verifying a
+     * speculative window costs, at position {@code at} (after an {@code at}-token prompt): the median of
+     * {@code repeats} passes, the window's positions dropped from the cache after each.
+     */
+    double windowMs(int rows, int at, int repeats) {
+        int[] prompt = prompt(at + rows, exec.config().vocabSize());
+        try (SequenceRunner r = new SequenceRunner(exec, at + rows, Math.max(rows, Math.min(chunk, at)))) {
+            r.prefill(java.util.Arrays.copyOf(prompt, at));
+            double[] ms = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                r.forward(prompt, at, rows);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                r.truncate(at);
+            }
+            java.util.Arrays.sort(ms);
+            return ms[repeats / 2];
+        }
+    }
+
     /** A fixed pseudo-random prompt (what a prompt holds does not change what a prefill costs). */
     static int[] prompt(int n, int vocab) {
         int[] ids = new int[n];

@@ -28,6 +28,7 @@ public final class PeerCommand {
             .option("rounds", "N", "interleaved rounds; medians are reported (default 3)")
             .option("decode", "N", "tokens decoded per decode run, llama-bench tgN (default 64)")
             .option("prompts", "LIST", "prefill lengths, llama-bench ppN (default 128,512; 0 = none)")
+            .option("window", "N", "rows of the verification pass timed against one row (default 8: a window of 7 + 1)")
             .option("chunk", "N", "our prefill batch (default " + AutoregressiveEngine.PREFILL_CHUNK + ", what plain decoding uses)")
             .option("llama-bench", "PATH", "llama-bench binary (default $LLAMA_BENCH, else " + LlamaBench.DEFAULT + ")")
             .flag("no-peer", "run ours only")
@@ -69,9 +70,13 @@ public final class PeerCommand {
         for (int t : threads) bandwidth.put(t, MemoryBandwidth.measure(1L << 30, t, 5));
         bandwidth.forEach((t, bw) -> System.out.printf("read bandwidth, %d thread(s): %.1f GB/s%n", t, bw / 1e9));
 
+        int window = a.intValue("window", 8);
+        if (window < 2) throw new UsageException("--window must be >= 2");
         List<String> tests = new ArrayList<>();
         tests.add("tg" + decode);
         for (int p : prompts) tests.add("pp" + p);
+        tests.add("v1");
+        tests.add("v" + window);
         List<Cell> cells = new ArrayList<>();
         List<LlamaModel> loaded = new ArrayList<>();
         List<CpuExecutor> executors = new ArrayList<>();
@@ -116,6 +121,11 @@ public final class PeerCommand {
         OwnRuns runs = new OwnRuns(e, chunk);
         into.computeIfAbsent(tests.get(0), k -> new ArrayList<>()).add(runs.decode(decode));
         for (int p : prompts) into.computeIfAbsent("pp" + p, k -> new ArrayList<>()).add(runs.prefill(p));
+        // Verification windows (ms per pass, not tok/s) at position 64, where a request's decoding has got to.
+        int at = Math.min(64, e.config().contextLength() / 2);
+        for (String v : tests.subList(tests.size() - 2, tests.size())) {
+            into.computeIfAbsent(v, k -> new ArrayList<>()).add(runs.windowMs(Integer.parseInt(v.substring(1)), at, 9));
+        }
     }
 
     private static void measurePeer(LlamaBench peer, Cell c, int decode, List<Integer> prompts) throws java.io.IOException {
@@ -128,8 +138,9 @@ public final class PeerCommand {
                 + "bound = read bandwidth / weight bytes per token (decode only)%n%n", rounds);
         System.out.println("| file | type | MB/token | threads | test | mirror-sd tok/s | llama.cpp tok/s | ratio | bound tok/s | spread ours / theirs |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        List<String> speeds = tests.stream().filter(t -> !t.startsWith("v")).toList();
         for (Cell c : cells) {
-            for (String test : tests) {
+            for (String test : speeds) {
                 List<Double> ours = c.ours().getOrDefault(test, List.of()), theirs = c.theirs().getOrDefault(test, List.of());
                 double o = median(ours), t = median(theirs);
                 String bound = test.startsWith("tg") ? fmt(bandwidth.get(c.threads()) / c.bytesPerToken()) : "–";
@@ -137,6 +148,15 @@ public final class PeerCommand {
                         c.bytesPerToken() / 1e6, c.threads(), test, fmt(o), theirs.isEmpty() ? "–" : fmt(t),
                         theirs.isEmpty() ? "–" : String.format("%.2fx", o / t), bound, spread(ours), spread(theirs));
             }
+        }
+        String v1 = tests.get(tests.size() - 2), vw = tests.get(tests.size() - 1);
+        System.out.printf("%nverification: one forward pass with every row's logits, at position 64 (ours; medians of the "
+                + "rounds' medians of 9 passes)%n%n");
+        System.out.println("| file | threads | 1 row ms | " + vw.substring(1) + " rows ms | " + vw.substring(1) + " rows / 1 row |");
+        System.out.println("|---|---|---|---|---|");
+        for (Cell c : cells) {
+            double one = median(c.ours().getOrDefault(v1, List.of())), w = median(c.ours().getOrDefault(vw, List.of()));
+            System.out.printf("| %s | %d | %.1f | %.1f | %.2fx |%n", c.model().getFileName(), c.threads(), one, w, w / one);
         }
     }
 

@@ -31,7 +31,7 @@ import org.mirrorsd.models.tensor.Tensor;
 final class QuantizedTiles {
     private static final VectorSpecies<Float> F = VectorKernels.F;
     private static final int FL = F.length();
-    /** Activation rows from which the tiles beat the integer kernels (measured: see {@link #supports}). */
+    /** The fewest activation rows any format takes the tiles at ({@link #minRows}); the activations' float copies are made from there. */
     static final int MIN_ROWS = 2;
     private static final int TILE = 4;
     private static final VectorSpecies<Integer> EIGHT = IntVector.SPECIES_256;
@@ -43,12 +43,22 @@ final class QuantizedTiles {
     private QuantizedTiles() {}
 
     /**
-     * Whether {@code w}'s format has a tile path here. The super-block bounds need eight or more lanes (with four,
-     * a Q6_K lane could pass 2^24), so 128-bit vectors keep the integer kernels for K formats.
+     * Activation rows from which {@code w}'s format is faster in tiles than in its integer kernel, measured per
+     * format (whole passes over a 190M-parameter file, one thread, Zen 4): the tiles pay for unpacking each weight
+     * row once, so a format whose integer kernel is quick needs more rows to win. Q8_0 tied at 8 rows and won by a
+     * fifth at 16; Q4_0 won from 4 (at 2 it lost by half); Q4_K from 3, Q6_K from 2. {@code Integer.MAX_VALUE} for
+     * formats without tiles, and for the K formats with fewer than eight lanes (with four, a Q6_K lane could pass
+     * 2^24).
      */
-    static boolean supports(Tensor w) {
-        return w instanceof Q8_0Tensor || w instanceof Q4_0Tensor
-                || FL >= 8 && (w instanceof Q4_KTensor || w instanceof Q5_KTensor || w instanceof Q6_KTensor);
+    static int minRows(Tensor w) {
+        return switch (w) {
+            case Q8_0Tensor t -> 16;
+            case Q4_0Tensor t -> 4;
+            case Q4_KTensor t -> FL >= 8 ? 3 : Integer.MAX_VALUE;
+            case Q5_KTensor t -> FL >= 8 ? 3 : Integer.MAX_VALUE;
+            case Q6_KTensor t -> FL >= 8 ? 2 : Integer.MAX_VALUE;
+            default -> Integer.MAX_VALUE;
+        };
     }
 
     /**
@@ -117,8 +127,9 @@ final class QuantizedTiles {
             c2 = p2.fma(FloatVector.broadcast(F, s[2 * blocks + b] * d), c2);
             c3 = p3.fma(FloatVector.broadcast(F, s[3 * blocks + b] * d), c3);
         }
-        // Out through an array and the scalar twin of sumLanes: four vector lane sums here put sumLanes past C2's
-        // inlining budget, and called, it boxed its vector and ran the shuffles in Java (half of a prefill's time).
+        // Out through an array and the scalar twin of sumLanes, as F32Kernels.tile4x4 does: four vector lane sums in
+        // one method put sumLanes past C2's inlining budget, and called, it boxes its vector. (Each block's scale
+        // product made beforehand and broadcast from memory measured no faster than multiplying here.)
         c0.intoArray(sums, 0);
         c1.intoArray(sums, FL);
         c2.intoArray(sums, 2 * FL);

@@ -127,7 +127,7 @@ public final class VectorKernels {
 
     /** {@link #matvecRange} into {@code out[outOffset + r * outWidth + row]}. */
     public static void matvecRange(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
-        if (a.rows >= QuantizedTiles.MIN_ROWS && QuantizedTiles.supports(w)) {
+        if (a.rows >= QuantizedTiles.minRows(w)) {
             QuantizedTiles.matvec(w, rowFrom, rowTo, a, out, outOffset, outWidth);
         } else {
             matvecIntegers(w, rowFrom, rowTo, a, out, outOffset, outWidth);
