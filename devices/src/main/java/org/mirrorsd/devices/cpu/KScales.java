@@ -36,4 +36,22 @@ final class KScales {
         d[dOff + b] = Blocks.f16(w, x);
         dmin[dOff + b] = Blocks.f16(w, x + 2);
     }
+
+    private static final jdk.incubator.vector.VectorSpecies<Integer> EIGHT = jdk.incubator.vector.IntVector.SPECIES_256;
+    /** Eight int lanes in one register: AVX2 and up; 128-bit machines add the eight in scalar code instead. */
+    private static final boolean EIGHT_NATIVE = jdk.incubator.vector.IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+
+    /**
+     * {@code sum_j mins[mOff + j] * bs32[off + j]}: a super-block's eight mins times the sums of the activations
+     * under their sub-blocks, the integer every Q4_K/Q5_K kernel subtracts (exact in any order).
+     */
+    static int minsDot(int[] mins, int mOff, int[] bs32, int off) {
+        if (EIGHT_NATIVE) {
+            return jdk.incubator.vector.IntVector.fromArray(EIGHT, mins, mOff).mul(jdk.incubator.vector.IntVector.fromArray(EIGHT, bs32, off))
+                    .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        }
+        int m = 0;
+        for (int j = 0; j < 8; j++) m += mins[mOff + j] * bs32[off + j];
+        return m;
+    }
 }

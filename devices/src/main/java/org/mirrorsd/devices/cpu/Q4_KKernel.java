@@ -40,6 +40,7 @@ final class Q4_KKernel {
                        float[] out, int outOffset, int outWidth) {
         int[] sm = new int[16];
         short[] qk = a.qKShort;
+        int[] bs32 = a.bsums32K();
         for (int row = rowFrom; row < rowTo; row++) {
             for (int r = aFrom; r < aTo; r++) {
                 float sum = 0;
@@ -61,7 +62,8 @@ final class Q4_KKernel {
                         acc = acc.add(((IntVector) lo.convertShape(S2I, I, 0)).mul(sm[2 * j]))
                                 .add(((IntVector) hi.convertShape(S2I, I, 0)).mul(sm[2 * j + 1]));
                     }
-                    sum += combine(w, x, a, r, b, acc.reduceLanes(VectorOperators.ADD), sm);
+                    int mins = KScales.minsDot(sm, 8, bs32, 8 * (r * blocks + b));
+                    sum += Q4_KKernel.combine(a.dK[r * blocks + b], Blocks.f16(w, x), Blocks.f16(w, x + 2), acc.reduceLanes(VectorOperators.ADD), mins);
                 }
                 out[outOffset + r * outWidth + row] = sum;
             }

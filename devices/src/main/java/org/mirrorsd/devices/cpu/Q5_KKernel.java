@@ -36,6 +36,7 @@ final class Q5_KKernel {
                        float[] out, int outOffset, int outWidth) {
         int[] sm = new int[16];
         int[] qk = a.qK;
+        int[] bs32 = a.bsums32K();
         for (int row = rowFrom; row < rowTo; row++) {
             for (int r = aFrom; r < aTo; r++) {
                 float sum = 0;
@@ -57,7 +58,8 @@ final class Q5_KKernel {
                             acc = acc.add(part);
                         }
                     }
-                    sum += Q4_KKernel.combine(w, x, a, r, b, acc.reduceLanes(VectorOperators.ADD), sm);
+                    int mins = KScales.minsDot(sm, 8, bs32, 8 * (r * blocks + b));
+                    sum += Q4_KKernel.combine(a.dK[r * blocks + b], Blocks.f16(w, x), Blocks.f16(w, x + 2), acc.reduceLanes(VectorOperators.ADD), mins);
                 }
                 out[outOffset + r * outWidth + row] = sum;
             }

@@ -149,11 +149,11 @@ public final class QuantizedActivations {
                 for (int j = 0; j < 256; j++) qKShort[o + j] = (short) qK[o + j];
             }
         }
+        bsums32K = new int[bsumsK.length / 2];
+        for (int i = 0; i < bsums32K.length; i++) bsums32K[i] = bsumsK[2 * i] + bsumsK[2 * i + 1];
         if (rows >= QuantizedTiles.MIN_ROWS) {
             qKFloat = new float[qK.length];
             for (int i = 0; i < qKFloat.length; i++) qKFloat[i] = qK[i];
-            bsums32K = new int[bsumsK.length / 2];
-            for (int i = 0; i < bsums32K.length; i++) bsums32K[i] = bsumsK[2 * i] + bsumsK[2 * i + 1];
         }
     }
 
@@ -163,7 +163,6 @@ public final class QuantizedActivations {
     }
 
     int[] bsums32K() {
-        if (bsums32K == null) throw new IllegalStateException("sums per 32 are made for " + QuantizedTiles.MIN_ROWS + " rows or more");
         return bsums32K;
     }
 

@@ -34,7 +34,6 @@ final class QuantizedTiles {
     /** The fewest activation rows any format takes the tiles at ({@link #minRows}); the activations' float copies are made from there. */
     static final int MIN_ROWS = 2;
     private static final int TILE = 4;
-    private static final VectorSpecies<Integer> EIGHT = IntVector.SPECIES_256;
 
     static {
         if (FL != I.length()) throw new IllegalStateException("float and int vectors differ in lanes: " + FL + " vs " + I.length());
@@ -171,8 +170,7 @@ final class QuantizedTiles {
                                 sum += d[k * blocks + b] * da * isums[p + b]; // Q6_KKernel's expression
                             } else {
                                 // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
-                                int min = IntVector.fromArray(EIGHT, mins, 8 * (k * blocks + b))
-                                        .mul(IntVector.fromArray(EIGHT, bs32, 8 * (r * blocks + b))).reduceLanes(VectorOperators.ADD);
+                                int min = KScales.minsDot(mins, 8 * (k * blocks + b), bs32, 8 * (r * blocks + b));
                                 sum += Q4_KKernel.combine(da, d[k * blocks + b], dmin[k * blocks + b], isums[p + b], min);
                             }
                         }
