@@ -38,8 +38,36 @@ final class Q8_0Kernel {
                        float[] out, int outOffset, int outWidth) {
         short[] qa = a.q32Short;
         float[] da = a.d32;
+        float[] lanes = new float[2 * L];
         for (int row = rowFrom; row < rowTo; row++) {
-            for (int r = aFrom; r < aTo; r++) {
+            int r = aFrom;
+            // Two activation rows per pass (a verification window): each weight block is loaded and widened once
+            // for both; every pair gets the one-row path's operations in the same order, so the same bits.
+            for (; r + 1 < aTo; r += 2) {
+                FloatVector acc0 = FloatVector.zero(VectorKernels.F), acc1 = FloatVector.zero(VectorKernels.F);
+                int q0 = r * a.width, q1 = q0 + a.width, d0 = r * (a.width / 32), d1 = d0 + a.width / 32;
+                long off = (long) row * blocks * BB + 2;
+                for (int b = 0; b < blocks; b++, q0 += 32, q1 += 32, off += BB) {
+                    ShortVector lo = (ShortVector) ByteVector.fromMemorySegment(B16, w, off, LE).convertShape(B2S, S16, 0);
+                    ShortVector hi = (ShortVector) ByteVector.fromMemorySegment(B16, w, off + 16, LE).convertShape(B2S, S16, 0);
+                    ShortVector pairs0 = lo.mul(ShortVector.fromArray(S16, qa, q0)).add(hi.mul(ShortVector.fromArray(S16, qa, q0 + 16)));
+                    ShortVector pairs1 = lo.mul(ShortVector.fromArray(S16, qa, q1)).add(hi.mul(ShortVector.fromArray(S16, qa, q1 + 16)));
+                    IntVector sum0 = (IntVector) pairs0.convertShape(S2I, I, 0), sum1 = (IntVector) pairs1.convertShape(S2I, I, 0);
+                    for (int part = 1; part < 16 / L; part++) {
+                        sum0 = sum0.add((IntVector) pairs0.convertShape(S2I, I, part));
+                        sum1 = sum1.add((IntVector) pairs1.convertShape(S2I, I, part));
+                    }
+                    float dw = Blocks.f16(w, off - 2);
+                    acc0 = ((FloatVector) sum0.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, dw * da[d0 + b]), acc0);
+                    acc1 = ((FloatVector) sum1.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, dw * da[d1 + b]), acc1);
+                }
+                // Through an array: a second vector lane sum in this method would put sumLanes past C2's inlining budget.
+                acc0.intoArray(lanes, 0);
+                acc1.intoArray(lanes, L);
+                out[outOffset + r * outWidth + row] = VectorKernels.sumLanes(lanes, 0);
+                out[outOffset + (r + 1) * outWidth + row] = VectorKernels.sumLanes(lanes, L);
+            }
+            for (; r < aTo; r++) {
                 FloatVector acc = FloatVector.zero(VectorKernels.F);
                 int q = r * a.width, d = r * (a.width / 32);
                 long off = (long) row * blocks * BB + 2;
