@@ -1,6 +1,7 @@
 package org.mirrorsd.devices.cpu;
 
 import static jdk.incubator.vector.VectorOperators.F2I;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static org.mirrorsd.devices.cpu.IntLanes.I;
 
 import java.lang.foreign.MemorySegment;
@@ -34,6 +35,9 @@ final class QuantizedTiles {
     /** The fewest activation rows any format takes the tiles at ({@link #minRows}); the activations' float copies are made from there. */
     static final int MIN_ROWS = 2;
     private static final int TILE = 4;
+    /** Four lanes: the tile's four weight rows side by side in the super-blocks' final scaling. */
+    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
 
     static {
         if (FL != I.length()) throw new IllegalStateException("float and int vectors differ in lanes: " + FL + " vs " + I.length());
@@ -146,7 +150,8 @@ final class QuantizedTiles {
         int n = 256 * blocks;
         float[] values = new float[TILE * n];
         float[] d = new float[TILE * blocks], dmin = new float[TILE * blocks];
-        int[] mins = new int[TILE * 8 * blocks], isums = new int[2 * TILE * blocks];
+        float[] dT = new float[TILE * blocks], dminT = new float[TILE * blocks], sums = new float[TILE];
+        int[] mins = new int[TILE * 8 * blocks], isums = new int[2 * TILE * blocks], min4 = new int[TILE];
         float[] qa = a.qKFloat();
         int[] bs32 = format == KFormat.Q6_K ? null : a.bsums32K();
         for (int row = rowFrom; row < rowTo; row += TILE) {
@@ -157,25 +162,34 @@ final class QuantizedTiles {
                     case Q6_K -> Q6_KKernel.unpack(w, row + k, blocks, values, k * n, d, k * blocks);
                 }
             }
+            for (int k = 0; k < TILE; k++) {
+                for (int b = 0; b < blocks; b++) {
+                    dT[TILE * b + k] = d[k * blocks + b];
+                    dminT[TILE * b + k] = dmin[k * blocks + b];
+                }
+            }
             for (int r0 = 0; r0 < a.rows; r0 += 2) {
                 int r1 = Math.min(r0 + 1, a.rows - 1);
                 tileK(values, n, blocks, qa, r0 * a.width, r1 * a.width, isums);
                 for (int r = r0, half = 0; r <= r1; r++, half++) {
-                    for (int k = 0; k < TILE; k++) {
-                        int p = (TILE * half + k) * blocks;
-                        float sum = 0;
-                        for (int b = 0; b < blocks; b++) {
-                            float da = a.dK[r * blocks + b];
-                            if (bs32 == null) {
-                                sum += d[k * blocks + b] * da * isums[p + b]; // Q6_KKernel's expression
-                            } else {
-                                // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
-                                int min = KScales.minsDot(mins, 8 * (k * blocks + b), bs32, 8 * (r * blocks + b));
-                                sum += Q4_KKernel.combine(da, d[k * blocks + b], dmin[k * blocks + b], isums[p + b], min);
-                            }
+                    // The four weight rows side by side in four lanes: lane k computes, operation for operation, the
+                    // scalar sum += Q6_KKernel's (d * da) * isum, or Q4_KKernel.combine's da*d*isum - da*dmin*mins.
+                    FloatVector sum = FloatVector.zero(F4);
+                    for (int b = 0; b < blocks; b++) {
+                        FloatVector da = FloatVector.broadcast(F4, a.dK[r * blocks + b]);
+                        FloatVector isum = (FloatVector) IntVector.fromArray(I4, isums, TILE * (half * blocks + b)).convertShape(I2F, F4, 0);
+                        FloatVector d4 = FloatVector.fromArray(F4, dT, TILE * b);
+                        if (bs32 == null) {
+                            sum = sum.add(d4.mul(da).mul(isum));
+                        } else {
+                            // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
+                            for (int k = 0; k < TILE; k++) min4[k] = KScales.minsDot(mins, 8 * (k * blocks + b), bs32, 8 * (r * blocks + b));
+                            FloatVector m = (FloatVector) IntVector.fromArray(I4, min4, 0).convertShape(I2F, F4, 0);
+                            sum = sum.add(da.mul(d4).mul(isum).sub(da.mul(FloatVector.fromArray(F4, dminT, TILE * b)).mul(m)));
                         }
-                        out[outOffset + r * outWidth + row + k] = sum;
                     }
+                    sum.intoArray(sums, 0);
+                    for (int k = 0; k < TILE; k++) out[outOffset + r * outWidth + row + k] = sums[k];
                 }
             }
         }
@@ -183,7 +197,7 @@ final class QuantizedTiles {
 
     /**
      * Four unpacked weight rows, each value already times its group's scale, against two activation rows (offsets
-     * {@code q0, q1}): per super-block the integer sum_i (scale q)_i a_i into {@code isums[(4 r + k) * blocks + b]}.
+     * {@code q0, q1}): per super-block the integer sum_i (scale q)_i a_i into {@code isums[4 (half * blocks + b) + k]} (half 0 for q0, 1 for q1).
      * A lane adds 256 / FL products per super-block, each at most |scale q| * 127: for Q6_K 128 * 32 * 127, so 32
      * of them (8 lanes) stay below 2^24; Q4_K (63 * 15) and Q5_K (63 * 31) far below. All exact; the lanes are then
      * turned back into ints (exact) and added as ints, as the integer kernels add theirs.
@@ -199,14 +213,14 @@ final class QuantizedTiles {
                 c00 = w0.fma(x, c00); c10 = w1.fma(x, c10); c20 = w2.fma(x, c20); c30 = w3.fma(x, c30);
                 c01 = w0.fma(y, c01); c11 = w1.fma(y, c11); c21 = w2.fma(y, c21); c31 = w3.fma(y, c31);
             }
-            isums[b] = ((IntVector) c00.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[blocks + b] = ((IntVector) c10.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[2 * blocks + b] = ((IntVector) c20.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[3 * blocks + b] = ((IntVector) c30.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[4 * blocks + b] = ((IntVector) c01.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[5 * blocks + b] = ((IntVector) c11.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[6 * blocks + b] = ((IntVector) c21.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
-            isums[7 * blocks + b] = ((IntVector) c31.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[TILE * b + 0] = ((IntVector) c00.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[TILE * b + 1] = ((IntVector) c10.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[TILE * b + 2] = ((IntVector) c20.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[TILE * b + 3] = ((IntVector) c30.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[TILE * (blocks + b) + 0] = ((IntVector) c01.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[TILE * (blocks + b) + 1] = ((IntVector) c11.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[TILE * (blocks + b) + 2] = ((IntVector) c21.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+            isums[TILE * (blocks + b) + 3] = ((IntVector) c31.convertShape(F2I, I, 0)).reduceLanes(VectorOperators.ADD);
         }
     }
 }
