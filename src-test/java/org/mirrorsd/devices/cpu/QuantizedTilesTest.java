@@ -42,7 +42,8 @@ class QuantizedTilesTest {
 
     private void assertSameBits(Tensor t, float[] in, int rows) {
         if (QuantizedTiles.minRows(t) == Integer.MAX_VALUE) return; // no tiles for this format on these lanes
-        QuantizedActivations a = new QuantizedActivations(in, 0, t.cols(), t.cols(), rows).prepare(t);
+        QuantizedActivations a = new QuantizedActivations(in, 0, t.cols(), t.cols(), rows).prepare(t)
+                .withFloats(QuantizedActivations.Kind.of(t)); // the tiles at any row count, not only past the threshold
         float[] tiles = new float[rows * t.rows()], integers = new float[rows * t.rows()];
         QuantizedTiles.matvec(t, 0, t.rows(), a, tiles, 0, t.rows());
         VectorKernels.matvecIntegers(t, 0, t.rows(), a, integers, 0, t.rows());
@@ -109,7 +110,7 @@ class QuantizedTilesTest {
             if (QuantizedTiles.minRows(t) == Integer.MAX_VALUE) continue;
             float[] in = new float[6 * 512];
             for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian();
-            QuantizedActivations a = new QuantizedActivations(in, 0, 512, 512, 6).prepare(t);
+            QuantizedActivations a = new QuantizedActivations(in, 0, 512, 512, 6).prepare(t).withFloats(QuantizedActivations.Kind.of(t));
             float[] whole = new float[6 * 11];
             VectorKernels.matvecIntegers(t, 0, 11, a, whole, 0, 11);
             for (int split = 0; split <= 11; split++) {

@@ -53,7 +53,7 @@ public final class QuantizedActivations {
     short[] qKShort;
     float[] dK;
     int[] bsumsK;
-    /** The integer values again, as floats, for {@link QuantizedTiles} (made only for several rows). */
+    /** The integer values again, as floats, for {@link QuantizedTiles} (made only where a tensor takes the tiles). */
     private float[] q32Float;
     private float[] qKFloat;
     /** Sums of each 32 values (two of bsumsK), the eight per super-block that multiply Q4_K/Q5_K mins. */
@@ -71,9 +71,27 @@ public final class QuantizedActivations {
         this.rows = rows;
     }
 
-    /** Quantises for every kind the tensors need; call before sharing this object between threads. */
+    /**
+     * Quantises for every kind the tensors need, with the float copies {@link QuantizedTiles} reads where a
+     * tensor will take the tiles at this many rows; call before sharing this object between threads.
+     */
     public QuantizedActivations prepare(Tensor... weights) {
-        for (Tensor w : weights) prepare(Kind.of(w));
+        for (Tensor w : weights) {
+            prepare(Kind.of(w));
+            if (rows >= QuantizedTiles.minRows(w)) withFloats(Kind.of(w));
+        }
+        return this;
+    }
+
+    /** The float copies of the {@code kind} values (quantised already), for {@link QuantizedTiles}. */
+    QuantizedActivations withFloats(Kind kind) {
+        if (kind == Kind.Q8_K && qKFloat == null) {
+            qKFloat = new float[qK.length];
+            for (int i = 0; i < qKFloat.length; i++) qKFloat[i] = qK[i];
+        } else if ((kind == Kind.Q8_0 || kind == Kind.Q8_1) && q32Float == null) {
+            q32Float = new float[q32Short.length];
+            for (int i = 0; i < q32Float.length; i++) q32Float[i] = q32Short[i];
+        }
         return this;
     }
 
@@ -113,10 +131,6 @@ public final class QuantizedActivations {
                 s32[r * blocks + b] = f16Round(d * sum);
             }
         }
-        if (rows >= QuantizedTiles.MIN_ROWS) {
-            q32Float = new float[q32Short.length];
-            for (int i = 0; i < q32Float.length; i++) q32Float[i] = q32Short[i];
-        }
     }
 
     private void quantizeK() {
@@ -151,14 +165,10 @@ public final class QuantizedActivations {
         }
         bsums32K = new int[bsumsK.length / 2];
         for (int i = 0; i < bsums32K.length; i++) bsums32K[i] = bsumsK[2 * i] + bsumsK[2 * i + 1];
-        if (rows >= QuantizedTiles.MIN_ROWS) {
-            qKFloat = new float[qK.length];
-            for (int i = 0; i < qKFloat.length; i++) qKFloat[i] = qK[i];
-        }
     }
 
     float[] q32Float() {
-        if (q32Float == null) throw new IllegalStateException("float values are made for " + QuantizedTiles.MIN_ROWS + " rows or more");
+        if (q32Float == null) throw new IllegalStateException("no float copies: prepare() makes them for tensors that take the tiles");
         return q32Float;
     }
 
@@ -167,7 +177,7 @@ public final class QuantizedActivations {
     }
 
     float[] qKFloat() {
-        if (qKFloat == null) throw new IllegalStateException("float values are made for " + QuantizedTiles.MIN_ROWS + " rows or more");
+        if (qKFloat == null) throw new IllegalStateException("no float copies: prepare() makes them for tensors that take the tiles");
         return qKFloat;
     }
 

@@ -32,8 +32,6 @@ import org.mirrorsd.models.tensor.Tensor;
 final class QuantizedTiles {
     private static final VectorSpecies<Float> F = VectorKernels.F;
     private static final int FL = F.length();
-    /** The fewest activation rows any format takes the tiles at ({@link #minRows}); the activations' float copies are made from there. */
-    static final int MIN_ROWS = 2;
     private static final int TILE = 4;
     /** Four lanes: the tile's four weight rows side by side in the super-blocks' final scaling. */
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
