@@ -1,5 +1,6 @@
 package org.mirrorsd.bench.peer;
 
+import java.util.Arrays;
 import org.mirrorsd.decoding.SequenceRunner;
 import org.mirrorsd.devices.LayerExecutor;
 
@@ -48,7 +49,7 @@ final class OwnRuns {
     double windowMs(int rows, int at, int repeats) {
         int[] prompt = prompt(at + rows, exec.config().vocabSize());
         try (SequenceRunner r = new SequenceRunner(exec, at + rows, Math.max(rows, Math.min(chunk, at)))) {
-            r.prefill(java.util.Arrays.copyOf(prompt, at));
+            r.prefill(Arrays.copyOf(prompt, at));
             double[] ms = new double[repeats];
             for (int i = 0; i < repeats; i++) {
                 long t0 = System.nanoTime();
@@ -56,7 +57,7 @@ final class OwnRuns {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
                 r.truncate(at);
             }
-            java.util.Arrays.sort(ms);
+            Arrays.sort(ms);
             return ms[repeats / 2];
         }
     }

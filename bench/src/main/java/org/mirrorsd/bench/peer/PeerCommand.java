@@ -75,8 +75,6 @@ public final class PeerCommand {
         List<String> tests = new ArrayList<>();
         tests.add("tg" + decode);
         for (int p : prompts) tests.add("pp" + p);
-        tests.add("v1");
-        tests.add("v" + window);
         List<Cell> cells = new ArrayList<>();
         List<LlamaModel> loaded = new ArrayList<>();
         List<CpuExecutor> executors = new ArrayList<>();
@@ -95,18 +93,18 @@ public final class PeerCommand {
                 }
             }
             // Warm-up: every kernel JIT-compiled at every batch shape before anything is timed.
-            for (CpuExecutor e : executors) measureOurs(e, chunk, decode, prompts, tests, new LinkedHashMap<>());
+            for (CpuExecutor e : executors) measureOurs(e, chunk, decode, prompts, tests, window, new LinkedHashMap<>());
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < cells.size(); i++) {
                     Cell c = cells.get(i);
                     // Alternate who goes first, so that a trend in the machine's load favours neither.
                     boolean peerFirst = (r + i) % 2 == 1;
                     if (peerFirst && peer.isPresent()) measurePeer(peer.get(), c, decode, prompts);
-                    measureOurs(executors.get(i), chunk, decode, prompts, tests, c.ours());
+                    measureOurs(executors.get(i), chunk, decode, prompts, tests, window, c.ours());
                     if (!peerFirst && peer.isPresent()) measurePeer(peer.get(), c, decode, prompts);
                 }
                 // The table so far after every round: a long run on a busy machine still leaves figures if cut short.
-                printTable(cells, tests, bandwidth, r + 1);
+                printTable(cells, tests, window, bandwidth, r + 1);
             }
         } finally {
             for (CpuExecutor e : executors) e.close();
@@ -116,15 +114,15 @@ public final class PeerCommand {
         return 0;
     }
 
-    private static void measureOurs(CpuExecutor e, int chunk, int decode, List<Integer> prompts, List<String> tests,
+    private static void measureOurs(CpuExecutor e, int chunk, int decode, List<Integer> prompts, List<String> tests, int window,
                                     Map<String, List<Double>> into) {
         OwnRuns runs = new OwnRuns(e, chunk);
         into.computeIfAbsent(tests.get(0), k -> new ArrayList<>()).add(runs.decode(decode));
         for (int p : prompts) into.computeIfAbsent("pp" + p, k -> new ArrayList<>()).add(runs.prefill(p));
         // Verification windows (ms per pass, not tok/s) at position 64, where a request's decoding has got to.
-        int at = Math.min(64, e.config().contextLength() / 2);
-        for (String v : tests.subList(tests.size() - 2, tests.size())) {
-            into.computeIfAbsent(v, k -> new ArrayList<>()).add(runs.windowMs(Integer.parseInt(v.substring(1)), at, 9));
+        int at = Math.min(WINDOW_POSITION, e.config().contextLength() / 2);
+        for (int rows : new int[] {1, window}) {
+            into.computeIfAbsent(windowKey(rows), k -> new ArrayList<>()).add(runs.windowMs(rows, at, 9));
         }
     }
 
@@ -133,14 +131,19 @@ public final class PeerCommand {
                 c.theirs().computeIfAbsent(test, k -> new ArrayList<>()).add(speed));
     }
 
-    private static void printTable(List<Cell> cells, List<String> tests, Map<Integer, Double> bandwidth, int rounds) {
+    /** Where the verification passes run: a request's decoding has got this far (or half the context, if shorter). */
+    private static final int WINDOW_POSITION = 64;
+
+    /** Our results' key for the pass of {@code rows} rows (kept beside the tests' tok/s, as ms per pass). */
+    private static String windowKey(int rows) { return "window" + rows; }
+
+    private static void printTable(List<Cell> cells, List<String> tests, int window, Map<Integer, Double> bandwidth, int rounds) {
         System.out.printf("%nafter %d interleaved round(s): medians; spread = (max - min) / median over the rounds; "
                 + "bound = read bandwidth / weight bytes per token (decode only)%n%n", rounds);
         System.out.println("| file | type | MB/token | threads | test | mirror-sd tok/s | llama.cpp tok/s | ratio | bound tok/s | spread ours / theirs |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        List<String> speeds = tests.stream().filter(t -> !t.startsWith("v")).toList();
         for (Cell c : cells) {
-            for (String test : speeds) {
+            for (String test : tests) {
                 List<Double> ours = c.ours().getOrDefault(test, List.of()), theirs = c.theirs().getOrDefault(test, List.of());
                 double o = median(ours), t = median(theirs);
                 String bound = test.startsWith("tg") ? fmt(bandwidth.get(c.threads()) / c.bytesPerToken()) : "–";
@@ -149,13 +152,13 @@ public final class PeerCommand {
                         theirs.isEmpty() ? "–" : String.format("%.2fx", o / t), bound, spread(ours), spread(theirs));
             }
         }
-        String v1 = tests.get(tests.size() - 2), vw = tests.get(tests.size() - 1);
-        System.out.printf("%nverification: one forward pass with every row's logits, at position 64 (ours; medians of the "
-                + "rounds' medians of 9 passes)%n%n");
-        System.out.println("| file | threads | 1 row ms | " + vw.substring(1) + " rows ms | " + vw.substring(1) + " rows / 1 row |");
+        System.out.printf("%nverification: one forward pass with every row's logits, at position %d (ours; medians of the "
+                + "rounds' medians of 9 passes)%n%n", WINDOW_POSITION);
+        System.out.println("| file | threads | 1 row ms | " + window + " rows ms | " + window + " rows / 1 row |");
         System.out.println("|---|---|---|---|---|");
         for (Cell c : cells) {
-            double one = median(c.ours().getOrDefault(v1, List.of())), w = median(c.ours().getOrDefault(vw, List.of()));
+            double one = median(c.ours().getOrDefault(windowKey(1), List.of()));
+            double w = median(c.ours().getOrDefault(windowKey(window), List.of()));
             System.out.printf("| %s | %d | %.1f | %.1f | %.2fx |%n", c.model().getFileName(), c.threads(), one, w, w / one);
         }
     }

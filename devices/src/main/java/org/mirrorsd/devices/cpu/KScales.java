@@ -1,6 +1,9 @@
 package org.mirrorsd.devices.cpu;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.mirrorsd.models.tensor.Blocks;
 
 /**
@@ -28,18 +31,19 @@ final class KScales {
     /**
      * Super-block {@code b} (at {@code x}) of a Q4_K / Q5_K row for {@link QuantizedTiles}: scales and mins into
      * {@code sm} as {@link #unpack(MemorySegment, long, int[])}, the mins also into {@code mins[sOff + 8b ..]}, and
-     * d, dmin into {@code d[dOff + b]}, {@code dmin[dOff + b]}.
+     * d, dmin into {@code d[dOff + dStride b]}, {@code dmin[dOff + dStride b]}.
      */
-    static void unpack(MemorySegment w, long x, int b, int[] sm, int[] mins, int sOff, float[] d, float[] dmin, int dOff) {
+    static void unpack(MemorySegment w, long x, int b, int[] sm, int[] mins, int sOff, float[] d, float[] dmin, int dOff,
+                       int dStride) {
         unpack(w, x + 4, sm);
         System.arraycopy(sm, 8, mins, sOff + 8 * b, 8);
-        d[dOff + b] = Blocks.f16(w, x);
-        dmin[dOff + b] = Blocks.f16(w, x + 2);
+        d[dOff + dStride * b] = Blocks.f16(w, x);
+        dmin[dOff + dStride * b] = Blocks.f16(w, x + 2);
     }
 
-    private static final jdk.incubator.vector.VectorSpecies<Integer> EIGHT = jdk.incubator.vector.IntVector.SPECIES_256;
+    private static final VectorSpecies<Integer> EIGHT = IntVector.SPECIES_256;
     /** Eight int lanes in one register: AVX2 and up; 128-bit machines add the eight in scalar code instead. */
-    private static final boolean EIGHT_NATIVE = jdk.incubator.vector.IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    private static final boolean EIGHT_NATIVE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
 
     /**
      * {@code sum_j mins[mOff + j] * bs32[off + j]}: a super-block's eight mins times the sums of the activations
@@ -47,8 +51,7 @@ final class KScales {
      */
     static int minsDot(int[] mins, int mOff, int[] bs32, int off) {
         if (EIGHT_NATIVE) {
-            return jdk.incubator.vector.IntVector.fromArray(EIGHT, mins, mOff).mul(jdk.incubator.vector.IntVector.fromArray(EIGHT, bs32, off))
-                    .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            return IntVector.fromArray(EIGHT, mins, mOff).mul(IntVector.fromArray(EIGHT, bs32, off)).reduceLanes(VectorOperators.ADD);
         }
         int m = 0;
         for (int j = 0; j < 8; j++) m += mins[mOff + j] * bs32[off + j];

@@ -72,15 +72,15 @@ final class Q4_KKernel {
 
     /**
      * Weight row {@code row} as the integers scale_j * q (q 0..15), in order, into {@code values[vOff..]}; per
-     * super-block b its eight mins into {@code mins[sOff + 8b ..]}, and d, dmin into {@code d[dOff + b]},
-     * {@code dmin[dOff + b]}.
+     * super-block b its eight mins into {@code mins[sOff + 8b ..]}, and d, dmin into
+     * {@code d[dOff + dStride b]}, {@code dmin[dOff + dStride b]}.
      */
     static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, int[] mins, int sOff,
-                       float[] d, float[] dmin, int dOff) {
+                       float[] d, float[] dmin, int dOff, int dStride) {
         int[] sm = new int[16];
         for (int b = 0; b < blocks; b++) {
             long x = ((long) row * blocks + b) * BB;
-            KScales.unpack(w, x, b, sm, mins, sOff, d, dmin, dOff);
+            KScales.unpack(w, x, b, sm, mins, sOff, d, dmin, dOff, dStride);
             for (int j = 0; j < 4; j++) {
                 for (int c = 0; c < 32; c += L) {
                     IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, x + 16 + 32L * j + c, LE).convertShape(B2I, I, 0);

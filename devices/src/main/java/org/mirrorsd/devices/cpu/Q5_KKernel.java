@@ -68,11 +68,11 @@ final class Q5_KKernel {
 
     /** As {@link Q4_KKernel#unpack}, with q 0..31 (the fifth bit from qh). */
     static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, int[] mins, int sOff,
-                       float[] d, float[] dmin, int dOff) {
+                       float[] d, float[] dmin, int dOff, int dStride) {
         int[] sm = new int[16];
         for (int b = 0; b < blocks; b++) {
             long x = ((long) row * blocks + b) * BB;
-            KScales.unpack(w, x, b, sm, mins, sOff, d, dmin, dOff);
+            KScales.unpack(w, x, b, sm, mins, sOff, d, dmin, dOff, dStride);
             for (int j = 0; j < 4; j++) {
                 for (int c = 0; c < 32; c += L) {
                     IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, x + 48 + 32L * j + c, LE).convertShape(B2I, I, 0);

@@ -69,12 +69,12 @@ final class Q6_KKernel {
 
     /**
      * Weight row {@code row} as the integers scale_g * (q - 32), in order, into {@code values[vOff..]}; per
-     * super-block b its d into {@code d[dOff + b]}.
+     * super-block b its d into {@code d[dOff + dStride b]}.
      */
-    static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, float[] d, int dOff) {
+    static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, float[] d, int dOff, int dStride) {
         for (int b = 0; b < blocks; b++) {
             long x = ((long) row * blocks + b) * BB;
-            d[dOff + b] = Blocks.f16(w, x + 208);
+            d[dOff + dStride * b] = Blocks.f16(w, x + 208);
             for (int n = 0; n < 2; n++) {
                 long ql = x + 64L * n, qh = x + 128 + 32L * n;
                 for (int c = 0; c < 32; c += L) {

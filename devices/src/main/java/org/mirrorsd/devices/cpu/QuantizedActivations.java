@@ -42,8 +42,10 @@ public final class QuantizedActivations {
     final int inWidth;
     final int rows;
     final int width;
-    /** Blocks of 32: values, F16-rounded scales, and F16-rounded d * sum(q) (Q8_1's s). */
-    /** As shorts: the vector kernels multiply 8-bit weights by them in 16-bit lanes, the references read them as ints. */
+    /**
+     * Blocks of 32: values (as shorts: the vector kernels multiply 8-bit weights by them in 16-bit lanes), F16-rounded
+     * scales, and F16-rounded d * sum(q) (Q8_1's s).
+     */
     short[] q32Short;
     float[] d32;
     float[] s32;

@@ -147,23 +147,17 @@ final class QuantizedTiles {
                                     float[] out, int outOffset, int outWidth) {
         int n = 256 * blocks;
         float[] values = new float[TILE * n];
-        float[] d = new float[TILE * blocks], dmin = new float[TILE * blocks];
-        float[] dT = new float[TILE * blocks], dminT = new float[TILE * blocks], sums = new float[TILE];
+        // Per super-block the four rows' d and dmin side by side ([b][k]): the final scaling reads them as four lanes.
+        float[] d = new float[TILE * blocks], dmin = new float[TILE * blocks], sums = new float[TILE];
         int[] mins = new int[TILE * 8 * blocks], isums = new int[2 * TILE * blocks], min4 = new int[TILE];
         float[] qa = a.qKFloat();
         int[] bs32 = format == KFormat.Q6_K ? null : a.bsums32K();
         for (int row = rowFrom; row < rowTo; row += TILE) {
             for (int k = 0; k < TILE; k++) {
                 switch (format) {
-                    case Q4_K -> Q4_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
-                    case Q5_K -> Q5_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k * blocks);
-                    case Q6_K -> Q6_KKernel.unpack(w, row + k, blocks, values, k * n, d, k * blocks);
-                }
-            }
-            for (int k = 0; k < TILE; k++) {
-                for (int b = 0; b < blocks; b++) {
-                    dT[TILE * b + k] = d[k * blocks + b];
-                    dminT[TILE * b + k] = dmin[k * blocks + b];
+                    case Q4_K -> Q4_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k, TILE);
+                    case Q5_K -> Q5_KKernel.unpack(w, row + k, blocks, values, k * n, mins, 8 * k * blocks, d, dmin, k, TILE);
+                    case Q6_K -> Q6_KKernel.unpack(w, row + k, blocks, values, k * n, d, k, TILE);
                 }
             }
             for (int r0 = 0; r0 < a.rows; r0 += 2) {
@@ -176,14 +170,14 @@ final class QuantizedTiles {
                     for (int b = 0; b < blocks; b++) {
                         FloatVector da = FloatVector.broadcast(F4, a.dK[r * blocks + b]);
                         FloatVector isum = (FloatVector) IntVector.fromArray(I4, isums, TILE * (half * blocks + b)).convertShape(I2F, F4, 0);
-                        FloatVector d4 = FloatVector.fromArray(F4, dT, TILE * b);
+                        FloatVector d4 = FloatVector.fromArray(F4, d, TILE * b);
                         if (bs32 == null) {
                             sum = sum.add(d4.mul(da).mul(isum));
                         } else {
                             // sum_j min_j * (sum of the activations under sub-block j): the integer the kernels form.
                             for (int k = 0; k < TILE; k++) min4[k] = KScales.minsDot(mins, 8 * (k * blocks + b), bs32, 8 * (r * blocks + b));
                             FloatVector m = (FloatVector) IntVector.fromArray(I4, min4, 0).convertShape(I2F, F4, 0);
-                            sum = sum.add(da.mul(d4).mul(isum).sub(da.mul(FloatVector.fromArray(F4, dminT, TILE * b)).mul(m)));
+                            sum = sum.add(da.mul(d4).mul(isum).sub(da.mul(FloatVector.fromArray(F4, dmin, TILE * b)).mul(m)));
                         }
                     }
                     sum.intoArray(sums, 0);
