@@ -89,21 +89,18 @@ public final class VectorKernels {
      * formats with a vector kernel use it; the others run their scalar reference ({@link ScalarKernels}).
      */
     public static float dotQuantized(Tensor w, int row, QuantizedActivations a, int aRow) {
-        if (!hasIntegerKernel(w)) return ScalarKernels.dotQuantized(w, row, a, aRow);
         // The pair through the kernel's own loops (out[-row + row]): the same code as every batch, so the same bits.
         float[] one = new float[1];
-        integerKernel(w, row, row + 1, a, aRow, aRow + 1, one, -row, 0);
+        if (!integerKernel(w, row, row + 1, a, aRow, aRow + 1, one, -row, 0)) return ScalarKernels.dotQuantized(w, row, a, aRow);
         return one[0];
     }
 
-    private static boolean hasIntegerKernel(Tensor w) {
-        return w instanceof Q8_0Tensor || w instanceof Q4_0Tensor || w instanceof Q4_KTensor || w instanceof Q5_KTensor
-                || w instanceof Q6_KTensor;
-    }
-
-    /** The format's integer kernel over weight rows {@code [rowFrom, rowTo)} and activation rows {@code [aFrom, aTo)}. */
-    private static void integerKernel(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
-                                      int outOffset, int outWidth) {
+    /**
+     * The format's integer kernel over weight rows {@code [rowFrom, rowTo)} and activation rows {@code [aFrom, aTo)};
+     * false, having done nothing, for a format without one.
+     */
+    private static boolean integerKernel(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
+                                         int outOffset, int outWidth) {
         int blocks = w.cols() / w.ggmlType().blockSize();
         switch (w) {
             case Q8_0Tensor t -> Q8_0Kernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
@@ -111,8 +108,9 @@ public final class VectorKernels {
             case Q4_KTensor t -> Q4_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
             case Q5_KTensor t -> Q5_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
             case Q6_KTensor t -> Q6_KKernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
-            default -> throw new IllegalArgumentException("no integer kernel for " + w.ggmlType());
+            default -> { return false; }
         }
+        return true;
     }
 
     /**
@@ -136,10 +134,7 @@ public final class VectorKernels {
 
     /** {@link #matvecRange} through the integer kernels only (or the scalar references, for formats without one). */
     static void matvecIntegers(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
-        if (hasIntegerKernel(w)) {
-            integerKernel(w, rowFrom, rowTo, a, 0, a.rows, out, outOffset, outWidth);
-            return;
-        }
+        if (integerKernel(w, rowFrom, rowTo, a, 0, a.rows, out, outOffset, outWidth)) return;
         for (int row = rowFrom; row < rowTo; row++) {
             for (int r = 0; r < a.rows(); r++) out[outOffset + r * outWidth + row] = ScalarKernels.dotQuantized(w, row, a, r);
         }
