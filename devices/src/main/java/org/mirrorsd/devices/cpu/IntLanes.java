@@ -16,6 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The kernels spell their vector operations out instead of calling small helpers that return vectors: past
  * C2's inlining budget such a helper is compiled as a real call, its vector result is boxed, and the kernel
  * measured five to ten times slower (the Vector API's own methods are force-inlined, ours are not).
+ *
+ * <p>For the same reason they read block fields through the segment's own accessors
+ * ({@code Float.float16ToFloat(w.get(LE_SHORT, x))}, {@code w.get(JAVA_BYTE, x)}), never through
+ * {@code Blocks.f16} or {@code Blocks.s8}: once a kernel passes C2's node-count inlining cutoff, such a call stays a
+ * real call, every vector register is spilled around it, and Q6_K decode ran at half speed with the scale read in
+ * its inner loop left as a call ({@code -XX:+PrintInlining}: "NodeCountInliningCutoff").
  */
 final class IntLanes {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;

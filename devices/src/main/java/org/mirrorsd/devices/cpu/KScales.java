@@ -1,5 +1,7 @@
 package org.mirrorsd.devices.cpu;
 
+import static org.mirrorsd.models.tensor.Blocks.LE_SHORT;
+
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -15,7 +17,7 @@ final class KScales {
 
     /** Scales into {@code out[0..8)}, mins into {@code out[8..16)}. */
     static void unpack(MemorySegment m, long off, int[] out) {
-        int u0 = Blocks.i32(m, off), u1 = Blocks.i32(m, off + 4), u2 = Blocks.i32(m, off + 8);
+        int u0 = m.get(Blocks.LE_INT, off), u1 = m.get(Blocks.LE_INT, off + 4), u2 = m.get(Blocks.LE_INT, off + 8);
         int s0 = u0 & 0x3f3f3f3f;
         int s1 = (u2 & 0x0f0f0f0f) | (((u0 >>> 6) & 0x03030303) << 4);
         int m0 = u1 & 0x3f3f3f3f;
@@ -37,8 +39,24 @@ final class KScales {
                        int dStride) {
         unpack(w, x + 4, sm);
         System.arraycopy(sm, 8, mins, sOff + 8 * b, 8);
-        d[dOff + dStride * b] = Blocks.f16(w, x);
-        dmin[dOff + dStride * b] = Blocks.f16(w, x + 2);
+        d[dOff + dStride * b] = Float.float16ToFloat(w.get(LE_SHORT, x));
+        dmin[dOff + dStride * b] = Float.float16ToFloat(w.get(LE_SHORT, x + 2));
+    }
+
+    /** The eight 6-bit scales, scale j in byte j, from the first and third of the three words. */
+    static long scales(int u0, int u2) {
+        return (u0 & 0x3f3f3f3fL) | ((long) ((u2 & 0x0f0f0f0f) | (((u0 >>> 6) & 0x03030303) << 4)) << 32);
+    }
+
+    /**
+     * {@code sum_j min_j * bs32[off + j]} with the mins read by shifts from the three words (see
+     * {@link #minsDot(int[], int, int[], int)}; the same integer).
+     */
+    static int minsDot(int u0, int u1, int u2, int[] bs32, int o) {
+        int m0 = u1 & 0x3f3f3f3f;
+        int m1 = ((u2 >>> 4) & 0x0f0f0f0f) | (((u1 >>> 6) & 0x03030303) << 4);
+        return (m0 & 0xFF) * bs32[o] + ((m0 >>> 8) & 0xFF) * bs32[o + 1] + ((m0 >>> 16) & 0xFF) * bs32[o + 2] + (m0 >>> 24) * bs32[o + 3]
+                + (m1 & 0xFF) * bs32[o + 4] + ((m1 >>> 8) & 0xFF) * bs32[o + 5] + ((m1 >>> 16) & 0xFF) * bs32[o + 6] + (m1 >>> 24) * bs32[o + 7];
     }
 
     private static final VectorSpecies<Integer> EIGHT = IntVector.SPECIES_256;

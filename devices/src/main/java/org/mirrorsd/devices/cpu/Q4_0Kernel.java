@@ -11,6 +11,8 @@ import static org.mirrorsd.devices.cpu.IntLanes.L;
 import static org.mirrorsd.devices.cpu.IntLanes.LE;
 import static org.mirrorsd.devices.cpu.IntLanes.S16;
 
+import static org.mirrorsd.models.tensor.Blocks.LE_SHORT;
+
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -50,7 +52,7 @@ final class Q4_0Kernel {
                             .add(packed.lanewise(ASHR, 4).and((short) 0xF).sub((short) 8).mul(ShortVector.fromArray(S16, qa, q + 16)));
                     IntVector sum = (IntVector) pairs.convertShape(S2I, I, 0);
                     for (int part = 1; part < 16 / L; part++) sum = sum.add((IntVector) pairs.convertShape(S2I, I, part));
-                    float scale = Blocks.f16(w, off - 2) * da[d + b];
+                    float scale = Float.float16ToFloat(w.get(LE_SHORT, off - 2)) * da[d + b];
                     acc = ((FloatVector) sum.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, scale), acc);
                 }
                 out[outOffset + r * outWidth + row] = VectorKernels.sumLanes(acc);
@@ -62,7 +64,7 @@ final class Q4_0Kernel {
     static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, float[] scales, int sOff) {
         long off = (long) row * blocks * BB;
         for (int b = 0; b < blocks; b++, off += BB) {
-            scales[sOff + b] = Blocks.f16(w, off);
+            scales[sOff + b] = Float.float16ToFloat(w.get(LE_SHORT, off));
             for (int c = 0; c < 16; c += L) {
                 IntVector packed = (IntVector) ByteVector.fromMemorySegment(IntLanes.B, w, off + 2 + c, LE).convertShape(B2I, I, 0);
                 ((FloatVector) packed.and(0xF).sub(8).convertShape(I2F, VectorKernels.F, 0)).intoArray(values, vOff + 32 * b + c);

@@ -9,6 +9,8 @@ import static org.mirrorsd.devices.cpu.IntLanes.I;
 import static org.mirrorsd.devices.cpu.IntLanes.L;
 import static org.mirrorsd.devices.cpu.IntLanes.LE;
 
+import static org.mirrorsd.models.tensor.Blocks.LE_SHORT;
+
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -59,7 +61,7 @@ final class Q5_KKernel {
                         }
                     }
                     int mins = KScales.minsDot(sm, 8, bs32, 8 * (r * blocks + b));
-                    sum += Q4_KKernel.combine(a.dK[r * blocks + b], Blocks.f16(w, x), Blocks.f16(w, x + 2), acc.reduceLanes(VectorOperators.ADD), mins);
+                    sum += Q4_KKernel.combine(a.dK[r * blocks + b], Float.float16ToFloat(w.get(LE_SHORT, x)), Float.float16ToFloat(w.get(LE_SHORT, x + 2)), acc.reduceLanes(VectorOperators.ADD), mins);
                 }
                 out[outOffset + r * outWidth + row] = sum;
             }

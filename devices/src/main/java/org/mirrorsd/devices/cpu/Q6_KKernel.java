@@ -9,7 +9,10 @@ import static org.mirrorsd.devices.cpu.IntLanes.I;
 import static org.mirrorsd.devices.cpu.IntLanes.L;
 import static org.mirrorsd.devices.cpu.IntLanes.LE;
 
+import static org.mirrorsd.models.tensor.Blocks.LE_SHORT;
+
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -35,32 +38,34 @@ final class Q6_KKernel {
     static void matvec(MemorySegment w, int blocks, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo,
                        float[] out, int outOffset, int outWidth) {
         int[] qk = a.qK;
+        int[] scales = new int[16];
         for (int row = rowFrom; row < rowTo; row++) {
             for (int r = aFrom; r < aTo; r++) {
                 float sum = 0;
                 for (int b = 0; b < blocks; b++) {
                     long x = ((long) row * blocks + b) * BB;
+                    for (int g = 0; g < 16; g++) scales[g] = w.get(ValueLayout.JAVA_BYTE, x + 192 + g);
                     IntVector acc = IntVector.zero(I);
                     for (int n = 0; n < 2; n++) {
-                        long ql = x + 64L * n, qh = x + 128 + 32L * n, sc = x + 192 + 8L * n;
+                        long ql = x + 64L * n, qh = x + 128 + 32L * n;
                         int q = r * a.width + 256 * b + 128 * n;
                         for (int c = 0; c < 32; c += L) {
                             IntVector l0 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + c, LE).convertShape(B2I, I, 0);
                             IntVector l1 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + c, LE).convertShape(B2I, I, 0);
                             IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, qh + c, LE).convertShape(B2I, I, 0);
-                            long s = sc + c / 16;
+                            int s = 8 * n + c / 16;
                             IntVector part = l0.and(0xF).or(h.and(3).lanewise(LSHL, 4)).sub(32)
-                                    .mul(IntVector.fromArray(I, qk, q + c)).mul(Blocks.s8(w, s))
+                                    .mul(IntVector.fromArray(I, qk, q + c)).mul(scales[s])
                                     .add(l1.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32)
-                                            .mul(IntVector.fromArray(I, qk, q + 32 + c)).mul(Blocks.s8(w, s + 2)))
+                                            .mul(IntVector.fromArray(I, qk, q + 32 + c)).mul(scales[s + 2]))
                                     .add(l0.lanewise(ASHR, 4).and(0xF).or(h.and(0x30)).sub(32)
-                                            .mul(IntVector.fromArray(I, qk, q + 64 + c)).mul(Blocks.s8(w, s + 4)))
+                                            .mul(IntVector.fromArray(I, qk, q + 64 + c)).mul(scales[s + 4]))
                                     .add(l1.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2).and(0x30)).sub(32)
-                                            .mul(IntVector.fromArray(I, qk, q + 96 + c)).mul(Blocks.s8(w, s + 6)));
+                                            .mul(IntVector.fromArray(I, qk, q + 96 + c)).mul(scales[s + 6]));
                             acc = acc.add(part);
                         }
                     }
-                    sum += Blocks.f16(w, x + 208) * a.dK[r * (a.width / 256) + b] * acc.reduceLanes(VectorOperators.ADD);
+                    sum += Float.float16ToFloat(w.get(LE_SHORT, x + 208)) * a.dK[r * (a.width / 256) + b] * acc.reduceLanes(VectorOperators.ADD);
                 }
                 out[outOffset + r * outWidth + row] = sum;
             }
@@ -72,9 +77,11 @@ final class Q6_KKernel {
      * super-block b its d into {@code d[dOff + dStride b]}.
      */
     static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, float[] d, int dOff, int dStride) {
+        int[] scales = new int[16];
         for (int b = 0; b < blocks; b++) {
             long x = ((long) row * blocks + b) * BB;
-            d[dOff + dStride * b] = Blocks.f16(w, x + 208);
+            d[dOff + dStride * b] = Float.float16ToFloat(w.get(LE_SHORT, x + 208));
+            for (int g = 0; g < 16; g++) scales[g] = w.get(ValueLayout.JAVA_BYTE, x + 192 + g);
             for (int n = 0; n < 2; n++) {
                 long ql = x + 64L * n, qh = x + 128 + 32L * n;
                 for (int c = 0; c < 32; c += L) {
@@ -82,14 +89,14 @@ final class Q6_KKernel {
                     IntVector l1 = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + c, LE).convertShape(B2I, I, 0);
                     IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, qh + c, LE).convertShape(B2I, I, 0);
                     int v = vOff + 256 * b + 128 * n + c;
-                    long s = x + 192 + 8L * n + c / 16;
-                    ((FloatVector) l0.and(0xF).or(h.and(3).lanewise(LSHL, 4)).sub(32).mul(Blocks.s8(w, s))
+                    int s = 8 * n + c / 16;
+                    ((FloatVector) l0.and(0xF).or(h.and(3).lanewise(LSHL, 4)).sub(32).mul(scales[s])
                             .convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v);
-                    ((FloatVector) l1.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32).mul(Blocks.s8(w, s + 2))
+                    ((FloatVector) l1.and(0xF).or(h.lanewise(LSHL, 2).and(0x30)).sub(32).mul(scales[s + 2])
                             .convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v + 32);
-                    ((FloatVector) l0.lanewise(ASHR, 4).and(0xF).or(h.and(0x30)).sub(32).mul(Blocks.s8(w, s + 4))
+                    ((FloatVector) l0.lanewise(ASHR, 4).and(0xF).or(h.and(0x30)).sub(32).mul(scales[s + 4])
                             .convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v + 64);
-                    ((FloatVector) l1.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2).and(0x30)).sub(32).mul(Blocks.s8(w, s + 6))
+                    ((FloatVector) l1.lanewise(ASHR, 4).and(0xF).or(h.lanewise(ASHR, 2).and(0x30)).sub(32).mul(scales[s + 6])
                             .convertShape(I2F, VectorKernels.F, 0)).intoArray(values, v + 96);
                 }
             }

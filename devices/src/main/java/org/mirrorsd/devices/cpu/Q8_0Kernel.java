@@ -10,6 +10,8 @@ import static org.mirrorsd.devices.cpu.IntLanes.L;
 import static org.mirrorsd.devices.cpu.IntLanes.LE;
 import static org.mirrorsd.devices.cpu.IntLanes.S16;
 
+import static org.mirrorsd.models.tensor.Blocks.LE_SHORT;
+
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -57,7 +59,7 @@ final class Q8_0Kernel {
                         sum0 = sum0.add((IntVector) pairs0.convertShape(S2I, I, part));
                         sum1 = sum1.add((IntVector) pairs1.convertShape(S2I, I, part));
                     }
-                    float dw = Blocks.f16(w, off - 2);
+                    float dw = Float.float16ToFloat(w.get(LE_SHORT, off - 2));
                     acc0 = ((FloatVector) sum0.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, dw * da[d0 + b]), acc0);
                     acc1 = ((FloatVector) sum1.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, dw * da[d1 + b]), acc1);
                 }
@@ -79,7 +81,7 @@ final class Q8_0Kernel {
                                     .mul(ShortVector.fromArray(S16, qa, q + 16)));
                     IntVector sum = (IntVector) pairs.convertShape(S2I, I, 0);
                     for (int part = 1; part < 16 / L; part++) sum = sum.add((IntVector) pairs.convertShape(S2I, I, part));
-                    float scale = Blocks.f16(w, off - 2) * da[d + b];
+                    float scale = Float.float16ToFloat(w.get(LE_SHORT, off - 2)) * da[d + b];
                     acc = ((FloatVector) sum.convertShape(I2F, VectorKernels.F, 0)).fma(FloatVector.broadcast(VectorKernels.F, scale), acc);
                 }
                 out[outOffset + r * outWidth + row] = VectorKernels.sumLanes(acc);
@@ -91,7 +93,7 @@ final class Q8_0Kernel {
     static void unpack(MemorySegment w, int row, int blocks, float[] values, int vOff, float[] scales, int sOff) {
         long off = (long) row * blocks * BB;
         for (int b = 0; b < blocks; b++, off += BB) {
-            scales[sOff + b] = Blocks.f16(w, off);
+            scales[sOff + b] = Float.float16ToFloat(w.get(LE_SHORT, off));
             for (int c = 0; c < 32; c += L) {
                 ((FloatVector) ByteVector.fromMemorySegment(IntLanes.B, w, off + 2 + c, LE).convertShape(B2F, VectorKernels.F, 0))
                         .intoArray(values, vOff + 32 * b + c);

@@ -10,8 +10,12 @@ import java.nio.ByteOrder;
  * {@code dequantize_row_*}, so that getFloat and readRow give exactly ggml's values).
  */
 public final class Blocks {
-    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * The field layouts, for kernels that read fields inline: past C2's node-count inlining cutoff a call to
+     * {@link #s8} or {@link #f16} stays a real call (the segment's own accessors are force-inlined, ours are not).
+     */
+    public static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Blocks() {}
 
