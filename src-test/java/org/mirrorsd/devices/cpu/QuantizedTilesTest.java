@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mirrorsd.models.tensor.GgmlType;
 import org.mirrorsd.models.tensor.Tensor;
-import org.mirrorsd.models.tensor.Tensors;
 
 /**
  * The float tiles give the integer kernels' bits, also where the sums are largest: weights whose every value and
@@ -19,25 +15,12 @@ import org.mirrorsd.models.tensor.Tensors;
  * each lane reaches the bound the tiles' exactness rests on.
  */
 class QuantizedTilesTest {
-    private static final ValueLayout.OfShort S = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final GgmlType[] TYPES = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
     private final Arena arena = Arena.ofAuto();
     private final Random random = new Random(7);
 
-    /** Every byte {@code fill} (or random when fill < 0), with each block's f16 scale(s) set to {@code scale}. */
     private Tensor filled(GgmlType type, int rows, int cols, int fill, float scale) {
-        long blocks = (long) rows * cols / type.blockSize();
-        MemorySegment m = arena.allocate(blocks * type.bytesPerBlock());
-        for (long i = 0; i < m.byteSize(); i++) m.set(ValueLayout.JAVA_BYTE, i, (byte) (fill < 0 ? random.nextInt() : fill));
-        int[] offsets = switch (type) {
-            case Q4_K, Q5_K -> new int[] {0, 2};
-            case Q6_K -> new int[] {208};
-            default -> new int[] {0};
-        };
-        for (long b = 0; b < blocks; b++) {
-            for (int o : offsets) m.set(S, b * type.bytesPerBlock() + o, Float.floatToFloat16(scale));
-        }
-        return Tensors.of(type, type + "/" + fill, rows, cols, m);
+        return BlockFill.filled(arena, random, type, rows, cols, fill, scale, false);
     }
 
     private void assertSameBits(Tensor t, float[] in, int rows) {

@@ -373,7 +373,7 @@ public final class CpuExecutor implements LayerExecutor {
                 logits(b, b.size() - 1, new float[c.vocabSize()], 0);
             }
         }
-        log.info("{}: kernels warmed up in {} ms", model.name(), (System.nanoTime() - t0) / 1_000_000);
+        log.info("{}: kernels warmed up in {} ms ({})", model.name(), (System.nanoTime() - t0) / 1_000_000, NativeKernels.describe());
     }
 
     /**

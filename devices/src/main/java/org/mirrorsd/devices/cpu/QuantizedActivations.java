@@ -53,6 +53,8 @@ public final class QuantizedActivations {
     int[] qK;
     /** The same values as shorts, for kernels whose products and sums fit in 16 bits (4-bit weights). */
     short[] qKShort;
+    /** And as bytes (they are -127..127), for the native kernels' byte multiply-adds ({@link NativeKernels}). */
+    byte[] qKByte;
     float[] dK;
     int[] bsumsK;
     /** The integer values again, as floats, for {@link QuantizedTiles} (made only where a tensor takes the tiles). */
@@ -60,6 +62,9 @@ public final class QuantizedActivations {
     private float[] qKFloat;
     /** Sums of each 32 values (two of bsumsK), the eight per super-block that multiply Q4_K/Q5_K mins. */
     private int[] bsums32K;
+    /** bsumsK and bsums32K as shorts (at most 32 * 127 in magnitude), for {@link NativeKernels}. */
+    short[] bsumsKShort;
+    short[] bsums32KShort;
 
     /**
      * Wraps {@code rows} input rows of {@code width} elements, the first at {@code in[inOffset]}, at stride
@@ -80,7 +85,7 @@ public final class QuantizedActivations {
     public QuantizedActivations prepare(Tensor... weights) {
         for (Tensor w : weights) {
             prepare(Kind.of(w));
-            if (rows >= QuantizedTiles.minRows(w)) withFloats(Kind.of(w));
+            if (rows >= QuantizedTiles.minRows(w) && !NativeKernels.handles(w)) withFloats(Kind.of(w));
         }
         return this;
     }
@@ -140,6 +145,7 @@ public final class QuantizedActivations {
         int blocks = width / 256;
         qK = new int[rows * width];
         qKShort = new short[rows * width];
+        qKByte = new byte[rows * width];
         dK = new float[rows * blocks];
         bsumsK = new int[rows * width / 16];
         for (int r = 0; r < rows; r++) {
@@ -162,11 +168,18 @@ public final class QuantizedActivations {
                     bsumsK[o / 16 + g] = s;
                 }
                 dK[r * blocks + b] = 1f / iscale;
-                for (int j = 0; j < 256; j++) qKShort[o + j] = (short) qK[o + j];
+                for (int j = 0; j < 256; j++) {
+                    qKShort[o + j] = (short) qK[o + j];
+                    qKByte[o + j] = (byte) qK[o + j];
+                }
             }
         }
         bsums32K = new int[bsumsK.length / 2];
         for (int i = 0; i < bsums32K.length; i++) bsums32K[i] = bsumsK[2 * i] + bsumsK[2 * i + 1];
+        bsumsKShort = new short[bsumsK.length];
+        for (int i = 0; i < bsumsK.length; i++) bsumsKShort[i] = (short) bsumsK[i];
+        bsums32KShort = new short[bsums32K.length];
+        for (int i = 0; i < bsums32K.length; i++) bsums32KShort[i] = (short) bsums32K[i];
     }
 
     float[] q32Float() {

@@ -101,6 +101,13 @@ public final class VectorKernels {
      */
     private static boolean integerKernel(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                                          int outOffset, int outWidth) {
+        return NativeKernels.matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth)
+                || javaIntegerKernel(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
+    }
+
+    /** {@link #integerKernel} in Java only: what the native kernels must equal bit for bit. */
+    static boolean javaIntegerKernel(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
+                                     int outOffset, int outWidth) {
         int blocks = w.cols() / w.ggmlType().blockSize();
         switch (w) {
             case Q8_0Tensor t -> Q8_0Kernel.matvec(t.data(), blocks, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth);
@@ -125,7 +132,8 @@ public final class VectorKernels {
 
     /** {@link #matvecRange} into {@code out[outOffset + r * outWidth + row]}. */
     public static void matvecRange(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, float[] out, int outOffset, int outWidth) {
-        if (a.rows >= QuantizedTiles.minRows(w)) {
+        // The native K-quant kernels beat the tiles at every row count (and give their bits).
+        if (a.rows >= QuantizedTiles.minRows(w) && !NativeKernels.handles(w)) {
             QuantizedTiles.matvec(w, rowFrom, rowTo, a, out, outOffset, outWidth);
         } else {
             matvecIntegers(w, rowFrom, rowTo, a, out, outOffset, outWidth);

@@ -1,0 +1,223 @@
+/*
+ * K-quant matmul kernels for x86-64 with AVX2, FMA and F16C, called from the JVM through the FFM API
+ * (org.mirrorsd.devices.cpu.NativeKernels).
+ *
+ * Why native: the Vector API has no widening byte multiply-add (pmaddubsw, pmaddwd), and the K formats' Java
+ * kernels measured compute-bound at a third of llama.cpp's speed. Here every super-block's integer sums are formed
+ * with those instructions, exactly (every product and partial sum fits its lane, bounds beside each kernel), and
+ * the float part is the Java kernels' own expression, operation for operation, in the same order. Built with
+ * -ffp-contract=off, so no multiply-add is fused that Java rounds twice: a (weight row, activation row) pair gets
+ * the same bits here as in Q4_KKernel, Q5_KKernel, Q6_KKernel and QuantizedTiles, and the choice between them is
+ * invisible to batch invariance and to every lossless suite.
+ *
+ * Arguments (all kernels): w, the tensor's blocks from row 0; blocks, super-blocks per row; weight rows
+ * [row_from, row_to); the Q8_K activations of rows [a_from, a_to) (int8 values, row stride width; F32 scales, one
+ * per super-block; sums per 16 or 32 values, as shorts); out[out_offset + r * out_width + row].
+ *
+ * Several activation rows (verification windows, prefill chunks) go RB at a time: each weight super-block is
+ * unpacked once for the RB rows, then every row takes its multiply-adds from the same registers. A row's sums are
+ * the same integers either way, and its float sum is added in the same super-block order, so the bits do not
+ * depend on the batch.
+ */
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#define Q4_K_BYTES 144
+#define Q5_K_BYTES 176
+#define Q6_K_BYTES 210
+/* Activation rows per pass over a weight row: four accumulators and the unpacked weights fit AVX2's 16 registers. */
+#define RB 4
+#define INLINE static inline __attribute__((always_inline))
+
+static inline int32_t hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return _mm_cvtsi128_si32(s);
+}
+
+static inline float f16(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return _cvtsh_ss(h);
+}
+
+static inline uint32_t u32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Q4_KKernel.combine: da * d * isum - da * dmin * mins, rounded as Java rounds it. */
+INLINE float combine_k(float da, float d, float dmin, int32_t isum, int32_t mins) {
+    return da * d * (float) isum - da * dmin * (float) mins;
+}
+
+/*
+ * The scales (shorts 0..7) and mins (shorts 8..15) of a Q4_K/Q5_K super-block from its 12 bytes, as
+ * KScales.unpack reads them.
+ */
+INLINE __m256i scales_mins16(const uint8_t *p) {
+    uint32_t u0 = u32(p), u1 = u32(p + 4), u2 = u32(p + 8);
+    uint32_t s0 = u0 & 0x3f3f3f3f, s1 = (u2 & 0x0f0f0f0f) | (((u0 >> 6) & 0x03030303) << 4);
+    uint32_t m0 = u1 & 0x3f3f3f3f, m1 = ((u2 >> 4) & 0x0f0f0f0f) | (((u1 >> 6) & 0x03030303) << 4);
+    return _mm256_cvtepu8_epi16(_mm_set_epi32((int) m1, (int) m0, (int) s1, (int) s0));
+}
+
+/* A shuffle mask that broadcasts short k of each 128-bit half: the byte pair (2k, 2k+1) sixteen times. */
+INLINE __m256i short_broadcast(int k) {
+    return _mm256_set1_epi16((short) (((2 * k + 1) << 8) | (2 * k)));
+}
+
+/* The lane sums of acc (eight ints) and mn (four ints) at once. */
+INLINE void hsum2(__m256i acc, __m128i mn, int32_t *isum, int32_t *mins) {
+    __m128i a = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    __m128i h = _mm_hadd_epi32(a, mn);
+    h = _mm_hadd_epi32(h, h);
+    *isum = _mm_cvtsi128_si32(h);
+    *mins = _mm_extract_epi32(h, 1);
+}
+
+/*
+ * Q4_K and Q5_K, one super-block x against n activation rows (q8 + k * q_stride, bs32 + k * b_stride): per row
+ * sum_j scale_j sum_l q_l a_l over the eight sub-blocks of 32, and sum_j min_j bs32_j. maddubs pairs q (0..15, or
+ * 0..31 with Q5_K's fifth bit from qh) with a (-127..127): at most 2 * 31 * 127 per short; madd by the 6-bit
+ * scale: at most 2 * 7874 * 63 per int; a super-block at most 256 * 31 * 63 * 127 < 2^31. The mins' madd:
+ * 63 * 32 * 127 * 2 per int.
+ */
+INLINE void q45_k_sums(const uint8_t *x, int q5, const int8_t *q8, int64_t q_stride, const int16_t *bs32,
+                       int64_t b_stride, int n, int32_t *isum, int32_t *mins) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m10 = _mm256_set1_epi8(0x10);
+    const __m256i sm = scales_mins16(x + 4);
+    const __m256i sc = _mm256_permute2x128_si256(sm, sm, 0x00); /* the scales in both halves */
+    const uint8_t *qs = x + (q5 ? 48 : 16);
+    __m256i acc[RB];
+    for (int k = 0; k < n; k++) acc[k] = _mm256_setzero_si256();
+    for (int j = 0; j < 4; j++) {
+        __m256i q4 = _mm256_loadu_si256((const __m256i *) (qs + 32 * j));
+        __m256i lo = _mm256_and_si256(q4, m4), hi = _mm256_and_si256(_mm256_srli_epi16(q4, 4), m4);
+        if (q5) {
+            /* bit 2j (2j+1) of each qh byte to bit 4: 16-bit shifts, right by 2j then left by 4 keeps bits in their byte */
+            const __m256i qh = _mm256_loadu_si256((const __m256i *) (x + 16));
+            lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j), 4), m10));
+            hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j + 1), 4), m10));
+        }
+        __m256i sl = _mm256_shuffle_epi8(sc, short_broadcast(2 * j)), sh = _mm256_shuffle_epi8(sc, short_broadcast(2 * j + 1));
+        for (int k = 0; k < n; k++) {
+            const int8_t *a = q8 + k * q_stride + 64 * j;
+            __m256i pl = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *) a));
+            __m256i ph = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *) (a + 32)));
+            acc[k] = _mm256_add_epi32(acc[k], _mm256_add_epi32(_mm256_madd_epi16(pl, sl), _mm256_madd_epi16(ph, sh)));
+        }
+    }
+    const __m128i mn = _mm256_extracti128_si256(sm, 1);
+    for (int k = 0; k < n; k++) {
+        hsum2(acc[k], _mm_madd_epi16(mn, _mm_loadu_si128((const __m128i *) (bs32 + k * b_stride))), isum + k, mins + k);
+    }
+}
+
+INLINE void q45_k(const uint8_t *w, int q5, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
+                  const float *da, const int16_t *bs32, int32_t a_from, int32_t a_to, int32_t width, float *out,
+                  int32_t out_offset, int32_t out_width) {
+    const int64_t bytes = q5 ? Q5_K_BYTES : Q4_K_BYTES;
+    for (int32_t row = row_from; row < row_to; row++) {
+        for (int32_t r0 = a_from; r0 < a_to; r0 += RB) {
+            int n = a_to - r0 < RB ? a_to - r0 : RB;
+            float sum[RB] = {0};
+            for (int32_t b = 0; b < blocks; b++) {
+                const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
+                const int8_t *q8 = qa + (int64_t) r0 * width + 256 * b;
+                const int16_t *bs = bs32 + 8 * ((int64_t) r0 * blocks + b);
+                int32_t isum[RB], mins[RB];
+                if (n == RB) {
+                    q45_k_sums(x, q5, q8, width, bs, 8 * (int64_t) blocks, RB, isum, mins);
+                } else {
+                    for (int k = 0; k < n; k++) q45_k_sums(x, q5, q8 + k * (int64_t) width, width, bs + k * 8 * (int64_t) blocks, 0, 1, isum + k, mins + k);
+                }
+                float d = f16(x), dmin = f16(x + 2);
+                for (int k = 0; k < n; k++) sum[k] += combine_k(da[(int64_t) (r0 + k) * blocks + b], d, dmin, isum[k], mins[k]);
+            }
+            for (int k = 0; k < n; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sum[k];
+        }
+    }
+}
+
+void mirrorsd_q4_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
+                   const float *da, const int16_t *bs32, int32_t a_from, int32_t a_to, int32_t width, float *out,
+                   int32_t out_offset, int32_t out_width) {
+    q45_k(w, 0, blocks, row_from, row_to, qa, da, bs32, a_from, a_to, width, out, out_offset, out_width);
+}
+
+void mirrorsd_q5_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
+                   const float *da, const int16_t *bs32, int32_t a_from, int32_t a_to, int32_t width, float *out,
+                   int32_t out_offset, int32_t out_width) {
+    q45_k(w, 1, blocks, row_from, row_to, qa, da, bs32, a_from, a_to, width, out, out_offset, out_width);
+}
+
+/*
+ * Q6_K, one super-block x against n activation rows: sum_g scale_g sum_l (q_l - 32) a_l over sixteen groups of
+ * 16, as sum_g scale_g sum_l q_l a_l - 32 sum_g scale_g bsum_g (the same integer). maddubs pairs q (0..63) with
+ * a: at most 2 * 63 * 127 per short; madd by the signed 8-bit scale: at most 2 * 16002 * 128 per int; a
+ * super-block at most 256 * 63 * 128 * 127 < 2^31; the group sums' madd 2 * 128 * 2032 per int. Weight l of
+ * quarter k of half h: ql's low (k = 0, 1) or high (k = 2, 3) nibble, qh's bits 2k, 2k+1 above it.
+ */
+INLINE void q6_k_sums(const uint8_t *x, const int8_t *q8, int64_t q_stride, const int16_t *bsum16, int64_t b_stride,
+                      int n, int32_t *isum) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
+    /* shorts g = scale g; quarter k of half h wants scale 8h+2k in shorts 0..7 and 8h+2k+1 in 8..15 */
+    const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *) (x + 192)));
+    const __m256i pick = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+                                          2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
+    __m256i acc[RB];
+    for (int k = 0; k < n; k++) acc[k] = _mm256_setzero_si256();
+    for (int h = 0; h < 2; h++) {
+        const uint8_t *ql = x + 64 * h;
+        const __m256i l0 = _mm256_loadu_si256((const __m256i *) ql), l1 = _mm256_loadu_si256((const __m256i *) (ql + 32));
+        const __m256i qh = _mm256_loadu_si256((const __m256i *) (x + 128 + 32 * h));
+        for (int q = 0; q < 4; q++) {
+            __m256i v;
+            switch (q) {
+                case 0: v = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30)); break;
+                case 1: v = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30)); break;
+                case 2: v = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_and_si256(qh, m30)); break;
+                default: v = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30)); break;
+            }
+            __m256i s = _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(sc16, _mm256_set1_epi32(4 * h + q)), pick);
+            for (int k = 0; k < n; k++) {
+                __m256i p = _mm256_maddubs_epi16(v, _mm256_loadu_si256((const __m256i *) (q8 + k * q_stride + 128 * h + 32 * q)));
+                acc[k] = _mm256_add_epi32(acc[k], _mm256_madd_epi16(p, s));
+            }
+        }
+    }
+    for (int k = 0; k < n; k++) {
+        __m256i off = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *) (bsum16 + k * b_stride)));
+        isum[k] = hsum_i32(_mm256_sub_epi32(acc[k], _mm256_slli_epi32(off, 5)));
+    }
+}
+
+void mirrorsd_q6_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
+                   const float *da, const int16_t *bsum16, int32_t a_from, int32_t a_to, int32_t width, float *out,
+                   int32_t out_offset, int32_t out_width) {
+    for (int32_t row = row_from; row < row_to; row++) {
+        for (int32_t r0 = a_from; r0 < a_to; r0 += RB) {
+            int n = a_to - r0 < RB ? a_to - r0 : RB;
+            float sum[RB] = {0};
+            for (int32_t b = 0; b < blocks; b++) {
+                const uint8_t *x = w + ((int64_t) row * blocks + b) * Q6_K_BYTES;
+                const int8_t *q8 = qa + (int64_t) r0 * width + 256 * b;
+                const int16_t *bs = bsum16 + 16 * ((int64_t) r0 * blocks + b);
+                int32_t isum[RB];
+                if (n == RB) {
+                    q6_k_sums(x, q8, width, bs, 16 * (int64_t) blocks, RB, isum);
+                } else {
+                    for (int k = 0; k < n; k++) q6_k_sums(x, q8 + k * (int64_t) width, width, bs + k * 16 * (int64_t) blocks, 0, 1, isum + k);
+                }
+                float d = f16(x + 208);
+                /* Q6_KKernel: d * da * isum */
+                for (int k = 0; k < n; k++) sum[k] += d * da[(int64_t) (r0 + k) * blocks + b] * (float) isum[k];
+            }
+            for (int k = 0; k < n; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sum[k];
+        }
+    }
+}

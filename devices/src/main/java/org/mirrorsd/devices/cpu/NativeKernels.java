@@ -1,0 +1,149 @@
+package org.mirrorsd.devices.cpu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.mirrorsd.models.tensor.Q4_KTensor;
+import org.mirrorsd.models.tensor.Q5_KTensor;
+import org.mirrorsd.models.tensor.Q6_KTensor;
+import org.mirrorsd.models.tensor.Tensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The K-quant matmuls (Q4_K, Q5_K, Q6_K) in C with AVX2's byte multiply-adds ({@code src/main/c}), called through
+ * the FFM API. The Vector API cannot express pmaddubsw/pmaddwd, and without them the Java kernels run
+ * compute-bound at a third of llama.cpp's speed on these formats.
+ *
+ * <p>The native kernels form each super-block's integer sums exactly and then evaluate the Java kernels' float
+ * expression in the same order (compiled without fused multiply-adds), so a (weight row, activation row) pair gets
+ * the same bits from them as from {@link Q4_KKernel}, {@link Q5_KKernel}, {@link Q6_KKernel} and
+ * {@link QuantizedTiles}: using them or not changes speed only ({@code NativeKernelsTest} holds them to it).
+ *
+ * <p>The library is built by Maven where gcc is installed and shipped in the jar; it is used when it loads and the
+ * CPU has AVX2, FMA and F16C. {@code -Dmirrorsd.cpu.kernels=java} (through {@code MIRRORSD_JAVA_OPTS}) turns it off.
+ * Calls are "critical" downcalls: the heap arrays are passed in place, and the JVM does not wait for a safepoint
+ * around them, which suits calls of a few microseconds to milliseconds that never call back.
+ */
+public final class NativeKernels {
+    private static final Logger log = LoggerFactory.getLogger(NativeKernels.class);
+    static final String LIBRARY = "native/linux-x86_64/libmirrorsd_cpu.so";
+    private static final int ABI = 2;
+
+    private static final MethodHandle Q4_K, Q5_K, Q6_K;
+    /** Why the native kernels are off, or null when they are on. */
+    private static final String UNAVAILABLE;
+
+    static {
+        MethodHandle[] handles = new MethodHandle[3];
+        String why;
+        try {
+            why = load(handles);
+        } catch (Throwable e) { // a broken library must not take the engine down: the Java kernels give the same bits
+            why = "failed to load: " + e;
+        }
+        Q4_K = handles[0];
+        Q5_K = handles[1];
+        Q6_K = handles[2];
+        UNAVAILABLE = why;
+        log.debug("CPU quantised matmuls: {}", describe());
+    }
+
+    private NativeKernels() {}
+
+    private static String load(MethodHandle[] handles) throws Throwable {
+        if ("java".equals(System.getProperty("mirrorsd.cpu.kernels"))) return "off (-Dmirrorsd.cpu.kernels=java)";
+        URL url = NativeKernels.class.getResource(LIBRARY);
+        if (url == null) return "not built (no gcc when this jar was built, or not x86-64 Linux)";
+        Path path = libraryPath(url);
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup lib = SymbolLookup.libraryLookup(path, Arena.global());
+        MethodHandle supported = linker.downcallHandle(lib.findOrThrow("mirrorsd_cpu_supported"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        MethodHandle abi = linker.downcallHandle(lib.findOrThrow("mirrorsd_cpu_abi"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        if ((int) abi.invokeExact() != ABI) return "stale library (ABI " + (int) abi.invokeExact() + ", want " + ABI + ")";
+        if ((int) supported.invokeExact() != 1) return "this CPU lacks AVX2, FMA or F16C";
+        ValueLayout i = ValueLayout.JAVA_INT, p = ValueLayout.ADDRESS;
+        FunctionDescriptor kernel = FunctionDescriptor.ofVoid(p, i, i, i, p, p, p, i, i, i, p, i, i);
+        Linker.Option critical = Linker.Option.critical(true);
+        handles[0] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_k"), kernel, critical);
+        handles[1] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q5_k"), kernel, critical);
+        handles[2] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q6_k"), kernel, critical);
+        return null;
+    }
+
+    /** The library file itself when it lies in a directory (a build tree), else a copy out of the jar. */
+    private static Path libraryPath(URL url) throws IOException, URISyntaxException {
+        if ("file".equals(url.getProtocol())) return Path.of(url.toURI());
+        Path copy = Files.createTempFile("libmirrorsd_cpu", ".so");
+        copy.toFile().deleteOnExit();
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return copy;
+    }
+
+    /** True when the native kernels are loaded and this CPU runs them. */
+    public static boolean available() {
+        return UNAVAILABLE == null;
+    }
+
+    /** One line for the start-up log: which kernels the K formats run on, and why. */
+    public static String describe() {
+        return available() ? "native AVX2 kernels for Q4_K, Q5_K, Q6_K" : "Java kernels for every format (native kernels " + UNAVAILABLE + ")";
+    }
+
+    /** True when {@code w}'s format runs natively here (so its activations need no float copies for the tiles). */
+    static boolean handles(Tensor w) {
+        return available() && (w instanceof Q4_KTensor || w instanceof Q5_KTensor || w instanceof Q6_KTensor);
+    }
+
+    /**
+     * Weight rows {@code [rowFrom, rowTo)} of {@code w} against activation rows {@code [aFrom, aTo)} of {@code a},
+     * into {@code out[outOffset + r * outWidth + row]}, natively; false, having done nothing, when {@code w}'s
+     * format has no native kernel or the library is off.
+     */
+    static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
+                          int outOffset, int outWidth) {
+        MethodHandle kernel;
+        int blockBytes;
+        switch (w) {
+            case Q4_KTensor t -> { kernel = Q4_K; blockBytes = Q4_KTensor.BLOCK_BYTES; }
+            case Q5_KTensor t -> { kernel = Q5_K; blockBytes = Q5_KTensor.BLOCK_BYTES; }
+            case Q6_KTensor t -> { kernel = Q6_K; blockBytes = Q6_KTensor.BLOCK_BYTES; }
+            default -> { return false; }
+        }
+        if (kernel == null || rowFrom >= rowTo || aFrom >= aTo) return kernel != null;
+        int blocks = w.cols() / 256;
+        MemorySegment data = w instanceof Q4_KTensor t ? t.data() : w instanceof Q5_KTensor t ? t.data() : ((Q6_KTensor) w).data();
+        // C checks no bounds, so everything it will touch is checked here, once per call.
+        if (rowFrom < 0 || rowTo > w.rows() || (long) rowTo * blocks * blockBytes > data.byteSize()) {
+            throw new IndexOutOfBoundsException("weight rows [" + rowFrom + ", " + rowTo + ") of " + w.name());
+        }
+        if (aFrom < 0 || aTo > a.rows || a.width != w.cols() || a.qKByte == null) {
+            throw new IllegalArgumentException("activation rows [" + aFrom + ", " + aTo + ") of " + a.rows + " (width " + a.width + ") for " + w.name());
+        }
+        long lastOut = outOffset + (long) (aTo - 1) * outWidth + rowTo - 1;
+        if (outOffset + (long) aFrom * outWidth + rowFrom < 0 || lastOut >= out.length) {
+            throw new IndexOutOfBoundsException("output " + lastOut + " of " + out.length);
+        }
+        short[] sums = w instanceof Q6_KTensor ? a.bsumsKShort : a.bsums32KShort;
+        try {
+            kernel.invokeExact(data, blocks, rowFrom, rowTo, MemorySegment.ofArray(a.qKByte), MemorySegment.ofArray(a.dK),
+                    MemorySegment.ofArray(sums), aFrom, aTo, a.width, MemorySegment.ofArray(out), outOffset, outWidth);
+        } catch (Throwable e) {
+            throw new IllegalStateException("native " + w.ggmlType() + " kernel failed", e);
+        }
+        return true;
+    }
+}
