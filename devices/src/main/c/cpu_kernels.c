@@ -121,24 +121,30 @@ INLINE void q45_k(const uint8_t *w, int q5, int32_t blocks, int32_t row_from, in
                   const float *da, const int16_t *bs32, int32_t a_from, int32_t a_to, int32_t width, float *out,
                   int32_t out_offset, int32_t out_width) {
     const int64_t bytes = q5 ? Q5_K_BYTES : Q4_K_BYTES;
+    const int32_t whole = a_from + (a_to - a_from) / RB * RB;
     for (int32_t row = row_from; row < row_to; row++) {
-        for (int32_t r0 = a_from; r0 < a_to; r0 += RB) {
-            int n = a_to - r0 < RB ? a_to - r0 : RB;
+        for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
             float sum[RB] = {0};
             for (int32_t b = 0; b < blocks; b++) {
                 const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
-                const int8_t *q8 = qa + (int64_t) r0 * width + 256 * b;
-                const int16_t *bs = bs32 + 8 * ((int64_t) r0 * blocks + b);
                 int32_t isum[RB], mins[RB];
-                if (n == RB) {
-                    q45_k_sums(x, q5, q8, width, bs, 8 * (int64_t) blocks, RB, isum, mins);
-                } else {
-                    for (int k = 0; k < n; k++) q45_k_sums(x, q5, q8 + k * (int64_t) width, width, bs + k * 8 * (int64_t) blocks, 0, 1, isum + k, mins + k);
-                }
+                q45_k_sums(x, q5, qa + (int64_t) r0 * width + 256 * b, width, bs32 + 8 * ((int64_t) r0 * blocks + b),
+                           8 * (int64_t) blocks, RB, isum, mins);
                 float d = f16(x), dmin = f16(x + 2);
-                for (int k = 0; k < n; k++) sum[k] += combine_k(da[(int64_t) (r0 + k) * blocks + b], d, dmin, isum[k], mins[k]);
+                for (int k = 0; k < RB; k++) sum[k] += combine_k(da[(int64_t) (r0 + k) * blocks + b], d, dmin, isum[k], mins[k]);
             }
-            for (int k = 0; k < n; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sum[k];
+            for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sum[k];
+        }
+        /* the rest one by one: decoding's single row takes this loop, kept free of the batch's bookkeeping */
+        for (int32_t r = whole; r < a_to; r++) {
+            float sum = 0;
+            for (int32_t b = 0; b < blocks; b++) {
+                const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
+                int32_t isum, mins;
+                q45_k_sums(x, q5, qa + (int64_t) r * width + 256 * b, 0, bs32 + 8 * ((int64_t) r * blocks + b), 0, 1, &isum, &mins);
+                sum += combine_k(da[(int64_t) r * blocks + b], f16(x), f16(x + 2), isum, mins);
+            }
+            out[out_offset + (int64_t) r * out_width + row] = sum;
         }
     }
 }
@@ -199,25 +205,30 @@ INLINE void q6_k_sums(const uint8_t *x, const int8_t *q8, int64_t q_stride, cons
 void mirrorsd_q6_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
                    const float *da, const int16_t *bsum16, int32_t a_from, int32_t a_to, int32_t width, float *out,
                    int32_t out_offset, int32_t out_width) {
+    const int32_t whole = a_from + (a_to - a_from) / RB * RB;
     for (int32_t row = row_from; row < row_to; row++) {
-        for (int32_t r0 = a_from; r0 < a_to; r0 += RB) {
-            int n = a_to - r0 < RB ? a_to - r0 : RB;
+        for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
             float sum[RB] = {0};
             for (int32_t b = 0; b < blocks; b++) {
                 const uint8_t *x = w + ((int64_t) row * blocks + b) * Q6_K_BYTES;
-                const int8_t *q8 = qa + (int64_t) r0 * width + 256 * b;
-                const int16_t *bs = bsum16 + 16 * ((int64_t) r0 * blocks + b);
                 int32_t isum[RB];
-                if (n == RB) {
-                    q6_k_sums(x, q8, width, bs, 16 * (int64_t) blocks, RB, isum);
-                } else {
-                    for (int k = 0; k < n; k++) q6_k_sums(x, q8 + k * (int64_t) width, width, bs + k * 16 * (int64_t) blocks, 0, 1, isum + k);
-                }
+                q6_k_sums(x, qa + (int64_t) r0 * width + 256 * b, width, bsum16 + 16 * ((int64_t) r0 * blocks + b),
+                          16 * (int64_t) blocks, RB, isum);
                 float d = f16(x + 208);
                 /* Q6_KKernel: d * da * isum */
-                for (int k = 0; k < n; k++) sum[k] += d * da[(int64_t) (r0 + k) * blocks + b] * (float) isum[k];
+                for (int k = 0; k < RB; k++) sum[k] += d * da[(int64_t) (r0 + k) * blocks + b] * (float) isum[k];
             }
-            for (int k = 0; k < n; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sum[k];
+            for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sum[k];
+        }
+        for (int32_t r = whole; r < a_to; r++) {
+            float sum = 0;
+            for (int32_t b = 0; b < blocks; b++) {
+                const uint8_t *x = w + ((int64_t) row * blocks + b) * Q6_K_BYTES;
+                int32_t isum;
+                q6_k_sums(x, qa + (int64_t) r * width + 256 * b, 0, bsum16 + 16 * ((int64_t) r * blocks + b), 0, 1, &isum);
+                sum += f16(x + 208) * da[(int64_t) r * blocks + b] * (float) isum;
+            }
+            out[out_offset + (int64_t) r * out_width + row] = sum;
         }
     }
 }
