@@ -79,6 +79,19 @@ INLINE void hsum2(__m256i acc, __m128i mn, int32_t *isum, int32_t *mins) {
     *mins = _mm_extract_epi32(h, 1);
 }
 
+_Static_assert(RB == 4, "hsum4 and the four-lane combines assume four rows per pass");
+
+/* Lane k: the sum of acc[k]'s eight ints (exact, in any order). */
+INLINE __m128i hsum4(const __m256i acc[RB]) {
+    __m256i t = _mm256_hadd_epi32(_mm256_hadd_epi32(acc[0], acc[1]), _mm256_hadd_epi32(acc[2], acc[3]));
+    return _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
+}
+
+/* The four rows' activation scales for super-block b, one per lane. */
+INLINE __m128 da4(const float *da, int64_t r0, int32_t blocks, int32_t b) {
+    return _mm_setr_ps(da[r0 * blocks + b], da[(r0 + 1) * blocks + b], da[(r0 + 2) * blocks + b], da[(r0 + 3) * blocks + b]);
+}
+
 /*
  * Q4_K and Q5_K, one super-block x against n activation rows (q8 + k * q_stride, bs32 + k * b_stride): per row
  * sum_j scale_j sum_l q_l a_l over the eight sub-blocks of 32, and sum_j min_j bs32_j. maddubs pairs q (0..15, or
@@ -112,6 +125,15 @@ INLINE void q45_k_sums(const uint8_t *x, int q5, const int8_t *q8, int64_t q_str
         }
     }
     const __m128i mn = _mm256_extracti128_si256(sm, 1);
+    if (n == RB) { /* four rows' sums side by side: a few hadds instead of four horizontal sums each */
+        _mm_storeu_si128((__m128i *) isum, hsum4(acc));
+        __m128i m0 = _mm_madd_epi16(mn, _mm_loadu_si128((const __m128i *) bs32));
+        __m128i m1 = _mm_madd_epi16(mn, _mm_loadu_si128((const __m128i *) (bs32 + b_stride)));
+        __m128i m2 = _mm_madd_epi16(mn, _mm_loadu_si128((const __m128i *) (bs32 + 2 * b_stride)));
+        __m128i m3 = _mm_madd_epi16(mn, _mm_loadu_si128((const __m128i *) (bs32 + 3 * b_stride)));
+        _mm_storeu_si128((__m128i *) mins, _mm_hadd_epi32(_mm_hadd_epi32(m0, m1), _mm_hadd_epi32(m2, m3)));
+        return;
+    }
     for (int k = 0; k < n; k++) {
         hsum2(acc[k], _mm_madd_epi16(mn, _mm_loadu_si128((const __m128i *) (bs32 + k * b_stride))), isum + k, mins + k);
     }
@@ -124,16 +146,21 @@ INLINE void q45_k(const uint8_t *w, int q5, int32_t blocks, int32_t row_from, in
     const int32_t whole = a_from + (a_to - a_from) / RB * RB;
     for (int32_t row = row_from; row < row_to; row++) {
         for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
-            float sum[RB] = {0};
+            /* lane k: row r0 + k, each lane the scalar loop's operations in its order (combine_k, no fused adds) */
+            __m128 sum = _mm_setzero_ps();
             for (int32_t b = 0; b < blocks; b++) {
                 const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
                 int32_t isum[RB], mins[RB];
                 q45_k_sums(x, q5, qa + (int64_t) r0 * width + 256 * b, width, bs32 + 8 * ((int64_t) r0 * blocks + b),
                            8 * (int64_t) blocks, RB, isum, mins);
-                float d = f16(x), dmin = f16(x + 2);
-                for (int k = 0; k < RB; k++) sum[k] += combine_k(da[(int64_t) (r0 + k) * blocks + b], d, dmin, isum[k], mins[k]);
+                __m128 a = da4(da, r0, blocks, b);
+                __m128 hi = _mm_mul_ps(_mm_mul_ps(a, _mm_set1_ps(f16(x))), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) isum)));
+                __m128 lo = _mm_mul_ps(_mm_mul_ps(a, _mm_set1_ps(f16(x + 2))), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) mins)));
+                sum = _mm_add_ps(sum, _mm_sub_ps(hi, lo));
             }
-            for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sum[k];
+            float s4[RB];
+            _mm_storeu_ps(s4, sum);
+            for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = s4[k];
         }
         /* the rest one by one: decoding's single row takes this loop, kept free of the batch's bookkeeping */
         for (int32_t r = whole; r < a_to; r++) {
@@ -198,8 +225,13 @@ INLINE void q6_k_sums(const uint8_t *x, const int8_t *q8, int64_t q_stride, cons
     }
     for (int k = 0; k < n; k++) {
         __m256i off = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *) (bsum16 + k * b_stride)));
-        isum[k] = hsum_i32(_mm256_sub_epi32(acc[k], _mm256_slli_epi32(off, 5)));
+        acc[k] = _mm256_sub_epi32(acc[k], _mm256_slli_epi32(off, 5));
     }
+    if (n == RB) {
+        _mm_storeu_si128((__m128i *) isum, hsum4(acc));
+        return;
+    }
+    for (int k = 0; k < n; k++) isum[k] = hsum_i32(acc[k]);
 }
 
 void mirrorsd_q6_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
@@ -208,17 +240,20 @@ void mirrorsd_q6_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t r
     const int32_t whole = a_from + (a_to - a_from) / RB * RB;
     for (int32_t row = row_from; row < row_to; row++) {
         for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
-            float sum[RB] = {0};
+            __m128 sum = _mm_setzero_ps(); /* lane k: row r0 + k */
             for (int32_t b = 0; b < blocks; b++) {
                 const uint8_t *x = w + ((int64_t) row * blocks + b) * Q6_K_BYTES;
                 int32_t isum[RB];
                 q6_k_sums(x, qa + (int64_t) r0 * width + 256 * b, width, bsum16 + 16 * ((int64_t) r0 * blocks + b),
                           16 * (int64_t) blocks, RB, isum);
-                float d = f16(x + 208);
                 /* Q6_KKernel: d * da * isum */
-                for (int k = 0; k < RB; k++) sum[k] += d * da[(int64_t) (r0 + k) * blocks + b] * (float) isum[k];
+                __m128 p = _mm_mul_ps(_mm_mul_ps(_mm_set1_ps(f16(x + 208)), da4(da, r0, blocks, b)),
+                                      _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) isum)));
+                sum = _mm_add_ps(sum, p);
             }
-            for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sum[k];
+            float s4[RB];
+            _mm_storeu_ps(s4, sum);
+            for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = s4[k];
         }
         for (int32_t r = whole; r < a_to; r++) {
             float sum = 0;
