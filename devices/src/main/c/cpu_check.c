@@ -9,5 +9,5 @@ int mirrorsd_cpu_supported(void) {
 
 /* The layout version the Java side expects: bumped whenever a kernel's signature changes. */
 int mirrorsd_cpu_abi(void) {
-    return 2;
+    return 3;
 }

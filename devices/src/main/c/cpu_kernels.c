@@ -267,3 +267,113 @@ void mirrorsd_q6_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t r
         }
     }
 }
+
+/*
+ * Q8_0 and Q4_0 (blocks of 32, one F16 scale) in the Java kernels' lanes (Q8_0Kernel, Q4_0Kernel): with L float
+ * lanes (16 with AVX-512's preferred species, 8 with AVX2's), lane i of block b holds the integer
+ * sum of w_j a_j over j = i, i + 16 (and i + 8, i + 24 when L = 8), added into the lane's float accumulator by one
+ * fused multiply-add with the scale F16(d_w) * d_a, block after block; the L lanes are then summed in
+ * VectorKernels.sumLanes' pairing. maddubs forms w_i a_i + w_i+16 a_i+16 from bytes interleaved as (i, i + 16): the
+ * weights are interleaved here, the activations once per matmul (qai). Q8_0's weights are signed, so maddubs takes
+ * |w| and a with w's sign: each pair at most 2 * 128 * 127, a short. Q4_0's nibbles q are unsigned; (q - 8) a
+ * is q a - 8 a, with 8 (a_i + a_i+16) precomputed per lane (ps8).
+ */
+#define Q8_0_BYTES 34
+#define Q4_0_BYTES 18
+
+/* Lanes 0..7 and 8..15 of a block's sixteen pair sums, as floats. */
+INLINE void pairs_to_floats(__m256i p, int lanes, __m256 *f0, __m256 *f1) {
+    __m256i i0 = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(p)), i1 = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(p, 1));
+    if (lanes == 16) {
+        *f0 = _mm256_cvtepi32_ps(i0);
+        *f1 = _mm256_cvtepi32_ps(i1);
+    } else {
+        *f0 = _mm256_cvtepi32_ps(_mm256_add_epi32(i0, i1)); /* the Java kernel's second S2I part added as ints */
+    }
+}
+
+/* The interleaved weights (w_0, w_16, w_1, w_17, ...) of block x, as maddubs' unsigned operand u and a's sign source. */
+INLINE __m256i q8_0_interleaved(const uint8_t *x) {
+    __m128i w0 = _mm_loadu_si128((const __m128i *) (x + 2)), w1 = _mm_loadu_si128((const __m128i *) (x + 18));
+    return _mm256_set_m128i(_mm_unpackhi_epi8(w0, w1), _mm_unpacklo_epi8(w0, w1));
+}
+
+INLINE __m256i q4_0_interleaved(const uint8_t *x) {
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    __m128i q = _mm_loadu_si128((const __m128i *) (x + 2));
+    __m128i lo = _mm_and_si128(q, m4), hi = _mm_and_si128(_mm_srli_epi16(q, 4), m4);
+    return _mm256_set_m128i(_mm_unpackhi_epi8(lo, hi), _mm_unpacklo_epi8(lo, hi));
+}
+
+/* VectorKernels.sumLanes: lane i plus lane i + width, for width = L/2 .. 1. */
+INLINE float sum_lanes(float *v, int lanes) {
+    for (int width = lanes / 2; width >= 1; width /= 2) {
+        for (int i = 0; i < width; i++) v[i] = v[i] + v[i + width];
+    }
+    return v[0];
+}
+
+/* Weight row xr against activation rows r0 .. r0 + n - 1 (n is RB or 1, a constant once inlined). */
+INLINE void row32(const uint8_t *xr, int q4, int32_t blocks, const int8_t *qai, const float *da, const int16_t *ps8,
+                  int64_t r0, int n, int32_t lanes, float *out) {
+    const int64_t bytes = q4 ? Q4_0_BYTES : Q8_0_BYTES, width = 32 * (int64_t) blocks;
+    __m256 acc0[RB], acc1[RB];
+    for (int k = 0; k < n; k++) acc0[k] = acc1[k] = _mm256_setzero_ps();
+    for (int32_t b = 0; b < blocks; b++) {
+        const uint8_t *x = xr + b * bytes;
+        const __m256i wi = q4 ? q4_0_interleaved(x) : q8_0_interleaved(x);
+        const __m256i u = q4 ? wi : _mm256_abs_epi8(wi);
+        const float dw = f16(x);
+        for (int k = 0; k < n; k++) {
+            const int64_t r = r0 + k;
+            __m256i a = _mm256_loadu_si256((const __m256i *) (qai + r * width + 32 * b));
+            __m256i p = _mm256_maddubs_epi16(u, q4 ? a : _mm256_sign_epi8(a, wi));
+            if (q4) p = _mm256_sub_epi16(p, _mm256_loadu_si256((const __m256i *) (ps8 + r * width / 2 + 16 * b)));
+            __m256 s = _mm256_set1_ps(dw * da[r * blocks + b]), f0, f1;
+            pairs_to_floats(p, lanes, &f0, &f1);
+            acc0[k] = _mm256_fmadd_ps(f0, s, acc0[k]);
+            if (lanes == 16) acc1[k] = _mm256_fmadd_ps(f1, s, acc1[k]);
+        }
+    }
+    for (int k = 0; k < n; k++) {
+        float v[16];
+        _mm256_storeu_ps(v, acc0[k]);
+        _mm256_storeu_ps(v + 8, lanes == 16 ? acc1[k] : _mm256_setzero_ps());
+        out[k] = sum_lanes(v, lanes);
+    }
+}
+
+INLINE void blocks32(const uint8_t *w, int q4, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
+                     const float *da, const int16_t *ps8, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
+                     int32_t out_offset, int32_t out_width) {
+    const int64_t bytes = q4 ? Q4_0_BYTES : Q8_0_BYTES;
+    const int32_t whole = a_from + (a_to - a_from) / RB * RB;
+    for (int32_t row = row_from; row < row_to; row++) {
+        const uint8_t *xr = w + (int64_t) row * blocks * bytes;
+        float sums[RB];
+        for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
+            row32(xr, q4, blocks, qai, da, ps8, r0, RB, lanes, sums);
+            for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sums[k];
+        }
+        for (int32_t r = whole; r < a_to; r++) {
+            row32(xr, q4, blocks, qai, da, ps8, r, 1, lanes, sums);
+            out[out_offset + (int64_t) r * out_width + row] = sums[0];
+        }
+    }
+}
+
+/* lanes: the JVM's float lanes, 8 or 16 (NativeKernels passes only those). */
+void mirrorsd_q8_0(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
+                   const float *da, const int16_t *unused, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
+                   int32_t out_offset, int32_t out_width) {
+    (void) unused;
+    if (lanes == 16) blocks32(w, 0, blocks, row_from, row_to, qai, da, NULL, a_from, a_to, 16, out, out_offset, out_width);
+    else blocks32(w, 0, blocks, row_from, row_to, qai, da, NULL, a_from, a_to, 8, out, out_offset, out_width);
+}
+
+void mirrorsd_q4_0(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
+                   const float *da, const int16_t *ps8, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
+                   int32_t out_offset, int32_t out_width) {
+    if (lanes == 16) blocks32(w, 1, blocks, row_from, row_to, qai, da, ps8, a_from, a_to, 16, out, out_offset, out_width);
+    else blocks32(w, 1, blocks, row_from, row_to, qai, da, ps8, a_from, a_to, 8, out, out_offset, out_width);
+}

@@ -19,7 +19,7 @@ import org.mirrorsd.models.tensor.Tensor;
  * activation-row range, and activations from Gaussian to all ±1.
  */
 class NativeKernelsTest {
-    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+    private static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.Q4_0};
     private final Arena arena = Arena.ofAuto();
     private final Random random = new Random(11);
 

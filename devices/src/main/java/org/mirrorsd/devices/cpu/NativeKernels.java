@@ -14,22 +14,25 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.mirrorsd.models.tensor.Q4_0Tensor;
 import org.mirrorsd.models.tensor.Q4_KTensor;
 import org.mirrorsd.models.tensor.Q5_KTensor;
 import org.mirrorsd.models.tensor.Q6_KTensor;
+import org.mirrorsd.models.tensor.Q8_0Tensor;
 import org.mirrorsd.models.tensor.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The K-quant matmuls (Q4_K, Q5_K, Q6_K) in C with AVX2's byte multiply-adds ({@code src/main/c}), called through
- * the FFM API. The Vector API cannot express pmaddubsw/pmaddwd, and without them the Java kernels run
- * compute-bound at a third of llama.cpp's speed on these formats.
+ * The quantised matmuls of Q4_K, Q5_K, Q6_K, Q8_0 and Q4_0 in C with AVX2's byte multiply-adds
+ * ({@code src/main/c}), called through the FFM API. The Vector API cannot express pmaddubsw/pmaddwd, and without
+ * them the Java kernels run compute-bound at a third to a half of llama.cpp's speed on these formats.
  *
- * <p>The native kernels form each super-block's integer sums exactly and then evaluate the Java kernels' float
- * expression in the same order (compiled without fused multiply-adds), so a (weight row, activation row) pair gets
- * the same bits from them as from {@link Q4_KKernel}, {@link Q5_KKernel}, {@link Q6_KKernel} and
- * {@link QuantizedTiles}: using them or not changes speed only ({@code NativeKernelsTest} holds them to it).
+ * <p>The native kernels form the Java kernels' integers exactly (per super-block for the K formats, per lane of a
+ * block of 32 for Q8_0/Q4_0) and then evaluate the Java kernels' float operations in the same order (compiled
+ * without fused multiply-adds where Java makes none), so a (weight row, activation row) pair gets the same bits
+ * from them as from the Java kernels and {@link QuantizedTiles}: using them or not changes speed only
+ * ({@code NativeKernelsTest} holds them to it).
  *
  * <p>The library is built by Maven where gcc is installed and shipped in the jar; it is used when it loads and the
  * CPU has AVX2, FMA and F16C. {@code -Dmirrorsd.cpu.kernels=java} (through {@code MIRRORSD_JAVA_OPTS}) turns it off.
@@ -39,14 +42,19 @@ import org.slf4j.LoggerFactory;
 public final class NativeKernels {
     private static final Logger log = LoggerFactory.getLogger(NativeKernels.class);
     static final String LIBRARY = "native/linux-x86_64/libmirrorsd_cpu.so";
-    private static final int ABI = 2;
+    private static final int ABI = 3;
+    /**
+     * Float lanes the blocks-of-32 kernels reproduce: Q8_0's and Q4_0's Java kernels accumulate in the preferred
+     * species' lanes, and the C kernels know 8 (AVX2) and 16 (AVX-512).
+     */
+    private static final boolean LANES_KNOWN = VectorKernels.floatLanes() == 8 || VectorKernels.floatLanes() == 16;
 
-    private static final MethodHandle Q4_K, Q5_K, Q6_K;
+    private static final MethodHandle Q4_K, Q5_K, Q6_K, Q8_0, Q4_0;
     /** Why the native kernels are off, or null when they are on. */
     private static final String UNAVAILABLE;
 
     static {
-        MethodHandle[] handles = new MethodHandle[3];
+        MethodHandle[] handles = new MethodHandle[5];
         String why;
         try {
             why = load(handles);
@@ -56,6 +64,8 @@ public final class NativeKernels {
         Q4_K = handles[0];
         Q5_K = handles[1];
         Q6_K = handles[2];
+        Q8_0 = handles[3];
+        Q4_0 = handles[4];
         UNAVAILABLE = why;
         log.debug("CPU quantised matmuls: {}", describe());
     }
@@ -79,6 +89,8 @@ public final class NativeKernels {
         handles[0] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_k"), kernel, critical);
         handles[1] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q5_k"), kernel, critical);
         handles[2] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q6_k"), kernel, critical);
+        handles[3] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q8_0"), kernel, critical);
+        handles[4] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_0"), kernel, critical);
         return null;
     }
 
@@ -100,47 +112,63 @@ public final class NativeKernels {
 
     /** One line for the start-up log: which kernels the K formats run on, and why. */
     public static String describe() {
-        return available() ? "native AVX2 kernels for Q4_K, Q5_K, Q6_K" : "Java kernels for every format (native kernels " + UNAVAILABLE + ")";
+        return available() ? "native AVX2 kernels for Q4_K, Q5_K, Q6_K" + (LANES_KNOWN ? ", Q8_0, Q4_0" : "") : "Java kernels for every format (native kernels " + UNAVAILABLE + ")";
     }
 
     /** True when {@code w}'s format runs natively here (so its activations need no float copies for the tiles). */
     static boolean handles(Tensor w) {
-        return available() && (w instanceof Q4_KTensor || w instanceof Q5_KTensor || w instanceof Q6_KTensor);
+        return available() && switch (w) {
+            case Q4_KTensor t -> true;
+            case Q5_KTensor t -> true;
+            case Q6_KTensor t -> true;
+            case Q8_0Tensor t -> LANES_KNOWN;
+            case Q4_0Tensor t -> LANES_KNOWN;
+            default -> false;
+        };
     }
 
     /**
      * Weight rows {@code [rowFrom, rowTo)} of {@code w} against activation rows {@code [aFrom, aTo)} of {@code a},
      * into {@code out[outOffset + r * outWidth + row]}, natively; false, having done nothing, when {@code w}'s
-     * format has no native kernel or the library is off.
+     * format has no native kernel here or the library is off.
      */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth) {
+        if (!handles(w)) return false;
+        if (rowFrom >= rowTo || aFrom >= aTo) return true;
         MethodHandle kernel;
-        int blockBytes;
+        MemorySegment data;
+        int blockBytes, blocks, lastArg;
+        byte[] values;
+        float[] scales;
+        short[] sums;
         switch (w) {
-            case Q4_KTensor t -> { kernel = Q4_K; blockBytes = Q4_KTensor.BLOCK_BYTES; }
-            case Q5_KTensor t -> { kernel = Q5_K; blockBytes = Q5_KTensor.BLOCK_BYTES; }
-            case Q6_KTensor t -> { kernel = Q6_K; blockBytes = Q6_KTensor.BLOCK_BYTES; }
-            default -> { return false; }
+            case Q4_KTensor t -> { kernel = Q4_K; data = t.data(); blockBytes = Q4_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
+            case Q5_KTensor t -> { kernel = Q5_K; data = t.data(); blockBytes = Q5_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
+            case Q6_KTensor t -> { kernel = Q6_K; data = t.data(); blockBytes = Q6_KTensor.BLOCK_BYTES; sums = a.bsumsKShort; }
+            case Q8_0Tensor t -> { kernel = Q8_0; data = t.data(); blockBytes = Q8_0Tensor.BLOCK_BYTES; sums = a.q32PairSums8; }
+            case Q4_0Tensor t -> { kernel = Q4_0; data = t.data(); blockBytes = Q4_0Tensor.BLOCK_BYTES; sums = a.q32PairSums8; }
+            default -> throw new AssertionError(w);
         }
-        if (kernel == null || rowFrom >= rowTo || aFrom >= aTo) return kernel != null;
-        int blocks = w.cols() / 256;
-        MemorySegment data = w instanceof Q4_KTensor t ? t.data() : w instanceof Q5_KTensor t ? t.data() : ((Q6_KTensor) w).data();
+        boolean superBlocks = w.ggmlType().blockSize() == 256;
+        blocks = w.cols() / w.ggmlType().blockSize();
+        values = superBlocks ? a.qKByte : a.q32Interleaved;
+        scales = superBlocks ? a.dK : a.d32;
+        lastArg = superBlocks ? a.width : VectorKernels.floatLanes(); // the K kernels take the row width, the others the lanes
         // C checks no bounds, so everything it will touch is checked here, once per call.
         if (rowFrom < 0 || rowTo > w.rows() || (long) rowTo * blocks * blockBytes > data.byteSize()) {
             throw new IndexOutOfBoundsException("weight rows [" + rowFrom + ", " + rowTo + ") of " + w.name());
         }
-        if (aFrom < 0 || aTo > a.rows || a.width != w.cols() || a.qKByte == null) {
+        if (aFrom < 0 || aTo > a.rows || a.width != w.cols() || values == null) {
             throw new IllegalArgumentException("activation rows [" + aFrom + ", " + aTo + ") of " + a.rows + " (width " + a.width + ") for " + w.name());
         }
         long lastOut = outOffset + (long) (aTo - 1) * outWidth + rowTo - 1;
         if (outOffset + (long) aFrom * outWidth + rowFrom < 0 || lastOut >= out.length) {
             throw new IndexOutOfBoundsException("output " + lastOut + " of " + out.length);
         }
-        short[] sums = w instanceof Q6_KTensor ? a.bsumsKShort : a.bsums32KShort;
         try {
-            kernel.invokeExact(data, blocks, rowFrom, rowTo, MemorySegment.ofArray(a.qKByte), MemorySegment.ofArray(a.dK),
-                    MemorySegment.ofArray(sums), aFrom, aTo, a.width, MemorySegment.ofArray(out), outOffset, outWidth);
+            kernel.invokeExact(data, blocks, rowFrom, rowTo, MemorySegment.ofArray(values), MemorySegment.ofArray(scales),
+                    MemorySegment.ofArray(sums), aFrom, aTo, lastArg, MemorySegment.ofArray(out), outOffset, outWidth);
         } catch (Throwable e) {
             throw new IllegalStateException("native " + w.ggmlType() + " kernel failed", e);
         }

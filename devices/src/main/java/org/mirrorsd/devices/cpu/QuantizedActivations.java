@@ -49,6 +49,12 @@ public final class QuantizedActivations {
     short[] q32Short;
     float[] d32;
     float[] s32;
+    /**
+     * For {@link NativeKernels}: each block's values as bytes interleaved (a_0, a_16, a_1, a_17, ...), the pairs the
+     * Java kernels' short lanes add, and 8 (a_i + a_i+16) per lane, which Q4_0's offset of 8 subtracts.
+     */
+    byte[] q32Interleaved;
+    short[] q32PairSums8;
     /** Blocks of 256: values, F32 scales, sums of each 16 values. */
     int[] qK;
     /** The same values as shorts, for kernels whose products and sums fit in 16 bits (4-bit weights). */
@@ -121,6 +127,8 @@ public final class QuantizedActivations {
         q32Short = new short[rows * width];
         d32 = new float[rows * blocks];
         s32 = new float[rows * blocks];
+        q32Interleaved = new byte[rows * width];
+        q32PairSums8 = new short[rows * width / 2];
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < blocks; b++) {
                 int x = inOffset + r * inWidth + b * 32, o = r * width + b * 32;
@@ -136,6 +144,11 @@ public final class QuantizedActivations {
                 }
                 d32[r * blocks + b] = f16Round(d);
                 s32[r * blocks + b] = f16Round(d * sum);
+                for (int i = 0; i < 16; i++) {
+                    q32Interleaved[o + 2 * i] = (byte) q32Short[o + i];
+                    q32Interleaved[o + 2 * i + 1] = (byte) q32Short[o + 16 + i];
+                    q32PairSums8[o / 2 + i] = (short) (8 * (q32Short[o + i] + q32Short[o + 16 + i]));
+                }
             }
         }
     }
