@@ -31,13 +31,18 @@ public final class Softmax {
         float sum = 0;
         i = 0;
         if (bound > 0) {
+            // Vectors never cross a call here: C2 left expNonPositive and sumLanes(FloatVector) out of line
+            // ("callee is too large"), their vectors boxed, and softmax took a fifth of a decode step on a model
+            // with many small heads. The helper takes and fills the array; the lanes are summed by sumLanes'
+            // scalar twin (the same bits).
             FloatVector acc = FloatVector.zero(F);
             for (; i < bound; i += F.length()) {
-                FloatVector e = expNonPositive(FloatVector.fromArray(F, v, i).sub(max));
-                e.intoArray(v, i);
-                acc = acc.add(e);
+                expNonPositive(v, i, max);
+                acc = acc.add(FloatVector.fromArray(F, v, i));
             }
-            sum = VectorKernels.sumLanes(acc);
+            float[] lanes = new float[F.length()];
+            acc.intoArray(lanes, 0);
+            sum = VectorKernels.sumLanes(lanes, 0);
         }
         for (; i < n; i++) {
             float e = (float) Math.exp(v[i] - max);
@@ -55,11 +60,11 @@ public final class Softmax {
     private static final float MIN_ARGUMENT = -87.0f;
 
     /**
-     * e^x for x <= 0: x = n ln2 + r with |r| <= ln2/2, e^r by a polynomial, times 2^n built in the exponent
-     * bits.
+     * {@code v[i + j] = e^(v[i + j] - max)} for the lanes j of one vector, each argument <= 0: x = n ln2 + r with
+     * |r| <= ln2/2, e^r by a polynomial, times 2^n built in the exponent bits.
      */
-    static FloatVector expNonPositive(FloatVector x) {
-        x = x.max(MIN_ARGUMENT);
+    static void expNonPositive(float[] v, int i, float max) {
+        FloatVector x = FloatVector.fromArray(F, v, i).sub(max).max(MIN_ARGUMENT);
         // Round to nearest for x <= 0: truncation toward zero of x log2(e) - 1/2.
         IntVector n = (IntVector) x.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
         FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
@@ -74,6 +79,6 @@ public final class Softmax {
         p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
         p = p.fma(r.mul(r), r).add(1f);
         FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale);
+        p.mul(scale).intoArray(v, i);
     }
 }
