@@ -294,15 +294,16 @@ INLINE void pairs_to_floats(__m256i p, int lanes, __m256 *f0, __m256 *f1) {
 
 /* The interleaved weights (w_0, w_16, w_1, w_17, ...) of block x, as maddubs' unsigned operand u and a's sign source. */
 INLINE __m256i q8_0_interleaved(const uint8_t *x) {
-    __m128i w0 = _mm_loadu_si128((const __m128i *) (x + 2)), w1 = _mm_loadu_si128((const __m128i *) (x + 18));
-    return _mm256_set_m128i(_mm_unpackhi_epi8(w0, w1), _mm_unpacklo_epi8(w0, w1));
+    /* short i = w_i | w_i+16 << 8 */
+    __m256i w0 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *) (x + 2)));
+    __m256i w1 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *) (x + 18)));
+    return _mm256_or_si256(w0, _mm256_slli_epi16(w1, 8));
 }
 
 INLINE __m256i q4_0_interleaved(const uint8_t *x) {
-    const __m128i m4 = _mm_set1_epi8(0x0F);
-    __m128i q = _mm_loadu_si128((const __m128i *) (x + 2));
-    __m128i lo = _mm_and_si128(q, m4), hi = _mm_and_si128(_mm_srli_epi16(q, 4), m4);
-    return _mm256_set_m128i(_mm_unpackhi_epi8(lo, hi), _mm_unpacklo_epi8(lo, hi));
+    /* short i = byte i = lo_i | hi_i << 4; s | s << 4 puts lo_i in bits 0..3 and hi_i in bits 8..11 */
+    __m256i s = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *) (x + 2)));
+    return _mm256_and_si256(_mm256_or_si256(s, _mm256_slli_epi16(s, 4)), _mm256_set1_epi16(0x0F0F));
 }
 
 /* VectorKernels.sumLanes: lane i plus lane i + width, for width = L/2 .. 1. */
