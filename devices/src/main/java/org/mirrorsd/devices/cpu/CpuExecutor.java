@@ -191,6 +191,7 @@ public final class CpuExecutor implements LayerExecutor {
         for (int r = 0; r < b.size(); r++) work += (b.position(r) + 1) * headSize * heads * 2;
         int minChunk = work > MIN_PARALLEL_WORK ? 1 : tasks;
         int block = CpuKvCache.BLOCK;
+        boolean small = SmallHeads.fits(headSize);
         pool.forRange(tasks, minChunk, (from, to) -> {
             float[] att = new float[maxPosition(b) + 1];
             for (int t = from; t < to; t++) {
@@ -205,6 +206,10 @@ public final class CpuExecutor implements LayerExecutor {
                     float[] keys = kc.keys(l, p0);
                     int start = Math.max(first, p0);
                     int end = Math.min(pos, p0 + block - 1);
+                    if (small) {
+                        SmallHeads.scores(s.q, qOff, keys, kvOff + (start - p0) * kvDim, kvDim, end - start + 1, scale, att, start - first);
+                        continue;
+                    }
                     for (int p = start, off = kvOff + (start - p0) * kvDim; p <= end; p++, off += kvDim) {
                         att[p - first] = dotSmall(s.q, qOff, keys, off, headSize) * scale;
                     }
@@ -218,6 +223,10 @@ public final class CpuExecutor implements LayerExecutor {
                     float[] values = kc.values(l, p0);
                     int start = Math.max(first, p0);
                     int end = Math.min(pos, p0 + block - 1);
+                    if (small) {
+                        SmallHeads.weightedSum(att, start - first, values, kvOff + (start - p0) * kvDim, kvDim, end - start + 1, s.xb, outOff);
+                        continue;
+                    }
                     for (int p = start, off = kvOff + (start - p0) * kvDim; p <= end; p++, off += kvDim) {
                         axpySmall(att[p - first], values, off, s.xb, outOff, headSize);
                     }
