@@ -10,6 +10,7 @@ import org.mirrorsd.bench.MemoryBandwidth;
 import org.mirrorsd.config.cli.CommandLine;
 import org.mirrorsd.config.cli.ParsedArgs;
 import org.mirrorsd.config.cli.UsageException;
+import org.mirrorsd.devices.cpu.NativeKernels;
 import org.mirrorsd.decoding.ar.AutoregressiveEngine;
 import org.mirrorsd.devices.cpu.CpuExecutor;
 import org.mirrorsd.models.LlamaModel;
@@ -64,6 +65,7 @@ public final class PeerCommand {
         Optional<LlamaBench> peer = a.flag("no-peer") ? Optional.empty() : LlamaBench.find(a.value("llama-bench").orElse(null));
 
         System.out.println("CPU: " + CpuModel.describe());
+        System.out.println("kernels: " + NativeKernels.describe());
         System.out.println("peer: " + peer.map(p -> "llama.cpp " + p.binary()).orElse(a.flag("no-peer")
                 ? "skipped (--no-peer)" : "llama-bench not found (--llama-bench PATH or $LLAMA_BENCH): ours only"));
         Map<Integer, Double> bandwidth = new LinkedHashMap<>();
