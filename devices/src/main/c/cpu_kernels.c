@@ -322,9 +322,22 @@ INLINE void row32(const uint8_t *xr, int q4, int32_t blocks, const int8_t *qai, 
     for (int k = 0; k < n; k++) acc0[k] = acc1[k] = _mm256_setzero_ps();
     for (int32_t b = 0; b < blocks; b++) {
         const uint8_t *x = xr + b * bytes;
+        const float dw = f16(x);
+        if (!q4 && n == 1) {
+            /* one row of Q8_0: the Java kernel's own sequence, widened weights times the activations as shorts (ps8
+             * holds them for Q8_0), is two instructions shorter than interleaving for maddubs */
+            const int16_t *a16 = ps8 + r0 * width + 32 * b;
+            __m256i p = _mm256_add_epi16(
+                    _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *) (x + 2))), _mm256_loadu_si256((const __m256i *) a16)),
+                    _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *) (x + 18))), _mm256_loadu_si256((const __m256i *) (a16 + 16))));
+            __m256 s = _mm256_set1_ps(dw * da[r0 * blocks + b]), f0, f1;
+            pairs_to_floats(p, lanes, &f0, &f1);
+            acc0[0] = _mm256_fmadd_ps(f0, s, acc0[0]);
+            if (lanes == 16) acc1[0] = _mm256_fmadd_ps(f1, s, acc1[0]);
+            continue;
+        }
         const __m256i wi = q4 ? q4_0_interleaved(x) : q8_0_interleaved(x);
         const __m256i u = q4 ? wi : _mm256_abs_epi8(wi);
-        const float dw = f16(x);
         for (int k = 0; k < n; k++) {
             const int64_t r = r0 + k;
             __m256i a = _mm256_loadu_si256((const __m256i *) (qai + r * width + 32 * b));
@@ -363,13 +376,12 @@ INLINE void blocks32(const uint8_t *w, int q4, int32_t blocks, int32_t row_from,
     }
 }
 
-/* lanes: the JVM's float lanes, 8 or 16 (NativeKernels passes only those). */
+/* lanes: the JVM's float lanes, 8 or 16 (NativeKernels passes only those). a16: the activations as shorts, in order. */
 void mirrorsd_q8_0(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
-                   const float *da, const int16_t *unused, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
+                   const float *da, const int16_t *a16, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
                    int32_t out_offset, int32_t out_width) {
-    (void) unused;
-    if (lanes == 16) blocks32(w, 0, blocks, row_from, row_to, qai, da, NULL, a_from, a_to, 16, out, out_offset, out_width);
-    else blocks32(w, 0, blocks, row_from, row_to, qai, da, NULL, a_from, a_to, 8, out, out_offset, out_width);
+    if (lanes == 16) blocks32(w, 0, blocks, row_from, row_to, qai, da, a16, a_from, a_to, 16, out, out_offset, out_width);
+    else blocks32(w, 0, blocks, row_from, row_to, qai, da, a16, a_from, a_to, 8, out, out_offset, out_width);
 }
 
 void mirrorsd_q4_0(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,

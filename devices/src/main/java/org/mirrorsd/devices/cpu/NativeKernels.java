@@ -146,7 +146,7 @@ public final class NativeKernels {
             case Q4_KTensor t -> { kernel = Q4_K; data = t.data(); blockBytes = Q4_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
             case Q5_KTensor t -> { kernel = Q5_K; data = t.data(); blockBytes = Q5_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
             case Q6_KTensor t -> { kernel = Q6_K; data = t.data(); blockBytes = Q6_KTensor.BLOCK_BYTES; sums = a.bsumsKShort; }
-            case Q8_0Tensor t -> { kernel = Q8_0; data = t.data(); blockBytes = Q8_0Tensor.BLOCK_BYTES; sums = a.q32PairSums8; }
+            case Q8_0Tensor t -> { kernel = Q8_0; data = t.data(); blockBytes = Q8_0Tensor.BLOCK_BYTES; sums = a.q32Short; } // its one-row loop reads shorts
             case Q4_0Tensor t -> { kernel = Q4_0; data = t.data(); blockBytes = Q4_0Tensor.BLOCK_BYTES; sums = a.q32PairSums8; }
             default -> throw new AssertionError(w);
         }
