@@ -43,7 +43,8 @@ public final class CpuExecutor implements LayerExecutor {
 
     @Override
     public String describe() {
-        return "cpu: " + pool.threads() + " threads, " + VectorKernels.floatLanes() * 32 + "-bit vectors";
+        return "cpu: " + pool.threads() + " threads, " + VectorKernels.floatLanes() * 32 + "-bit vectors, "
+                + (NativeKernels.available() ? "native quantised kernels" : "Java kernels");
     }
 
     @Override
@@ -382,7 +383,7 @@ public final class CpuExecutor implements LayerExecutor {
                 logits(b, b.size() - 1, new float[c.vocabSize()], 0);
             }
         }
-        log.info("{}: kernels warmed up in {} ms ({})", model.name(), (System.nanoTime() - t0) / 1_000_000, NativeKernels.describe());
+        log.info("{}: kernels warmed up in {} ms", model.name(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**

@@ -67,7 +67,7 @@ public final class NativeKernels {
         Q8_0 = handles[3];
         Q4_0 = handles[4];
         UNAVAILABLE = why;
-        log.debug("CPU quantised matmuls: {}", describe());
+        log.info("CPU quantised matmuls: {}", describe());
     }
 
     private NativeKernels() {}
