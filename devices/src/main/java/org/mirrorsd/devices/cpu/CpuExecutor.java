@@ -271,7 +271,7 @@ public final class CpuExecutor implements LayerExecutor {
         }
         int minChunk = Math.max(1, MIN_PARALLEL_WORK / Math.max(1, inWidth * rows));
         // Quantised weights take the input quantised once here, as ggml does per matmul, not once per weight row.
-        QuantizedActivations qa = new QuantizedActivations(in, 0, inWidth, inWidth, rows).prepare(ws);
+        QuantizedActivations qa = new QuantizedActivations(in, 0, inWidth, inWidth, rows).on(pool).prepare(ws);
         pool.forRange(totalRows, minChunk, (from, to) -> {
             int base = 0;
             for (int j = 0; j < ws.length; j++) {

@@ -76,12 +76,24 @@ public final class QuantizedActivations {
      * Wraps {@code rows} input rows of {@code width} elements, the first at {@code in[inOffset]}, at stride
      * {@code inWidth}; nothing is quantised yet.
      */
+    /** Threads to quantise several rows with (see {@link #on}); null: the calling thread alone. */
+    private WorkerPool pool;
+
     public QuantizedActivations(float[] in, int inOffset, int inWidth, int width, int rows) {
         this.in = in;
         this.inOffset = inOffset;
         this.inWidth = inWidth;
         this.width = width;
         this.rows = rows;
+    }
+
+    /**
+     * Quantises several rows on {@code pool}'s threads (each row on its own, so the values do not depend on the
+     * split); call before {@link #prepare}.
+     */
+    QuantizedActivations on(WorkerPool pool) {
+        this.pool = pool;
+        return this;
     }
 
     /**
@@ -129,7 +141,12 @@ public final class QuantizedActivations {
         s32 = new float[rows * blocks];
         q32Interleaved = new byte[rows * width];
         q32PairSums8 = new short[rows * width / 2];
-        for (int r = 0; r < rows; r++) {
+        eachRow(this::quantizeRows32);
+    }
+
+    private void quantizeRows32(int from, int to) {
+        int blocks = width / 32;
+        for (int r = from; r < to; r++) {
             for (int b = 0; b < blocks; b++) {
                 int x = inOffset + r * inWidth + b * 32, o = r * width + b * 32;
                 float max = 0;
@@ -161,7 +178,15 @@ public final class QuantizedActivations {
         qKByte = new byte[rows * width];
         dK = new float[rows * blocks];
         bsumsK = new int[rows * width / 16];
-        for (int r = 0; r < rows; r++) {
+        bsums32K = new int[rows * width / 32];
+        bsumsKShort = new short[bsumsK.length];
+        bsums32KShort = new short[bsums32K.length];
+        eachRow(this::quantizeRowsK);
+    }
+
+    private void quantizeRowsK(int from, int to) {
+        int blocks = width / 256;
+        for (int r = from; r < to; r++) {
             for (int b = 0; b < blocks; b++) {
                 int x = inOffset + r * inWidth + b * 256, o = r * width + b * 256;
                 float max = 0, amax = 0;
@@ -186,13 +211,18 @@ public final class QuantizedActivations {
                     qKByte[o + j] = (byte) qK[o + j];
                 }
             }
+            for (int i = r * width / 32, end = (r + 1) * width / 32; i < end; i++) {
+                bsums32K[i] = bsumsK[2 * i] + bsumsK[2 * i + 1];
+                bsums32KShort[i] = (short) bsums32K[i];
+            }
+            for (int i = r * width / 16, end = (r + 1) * width / 16; i < end; i++) bsumsKShort[i] = (short) bsumsK[i];
         }
-        bsums32K = new int[bsumsK.length / 2];
-        for (int i = 0; i < bsums32K.length; i++) bsums32K[i] = bsumsK[2 * i] + bsumsK[2 * i + 1];
-        bsumsKShort = new short[bsumsK.length];
-        for (int i = 0; i < bsumsK.length; i++) bsumsKShort[i] = (short) bsumsK[i];
-        bsums32KShort = new short[bsums32K.length];
-        for (int i = 0; i < bsums32K.length; i++) bsums32KShort[i] = (short) bsums32K[i];
+    }
+
+    /** {@code body} over all rows: split between the pool's threads when there is one and several rows (a prefill chunk). */
+    private void eachRow(WorkerPool.RangeBody body) {
+        if (pool != null && rows > 1) pool.forRange(rows, 1, body);
+        else body.run(0, rows);
     }
 
     float[] q32Float() {
