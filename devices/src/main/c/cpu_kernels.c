@@ -139,55 +139,6 @@ INLINE void q45_k_sums(const uint8_t *x, int q5, const int8_t *q8, int64_t q_str
     }
 }
 
-INLINE void q45_k(const uint8_t *w, int q5, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
-                  const float *da, const int16_t *bs32, int32_t a_from, int32_t a_to, int32_t width, float *out,
-                  int32_t out_offset, int32_t out_width) {
-    const int64_t bytes = q5 ? Q5_K_BYTES : Q4_K_BYTES;
-    const int32_t whole = a_from + (a_to - a_from) / RB * RB;
-    for (int32_t row = row_from; row < row_to; row++) {
-        for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
-            /* lane k: row r0 + k, each lane the scalar loop's operations in its order (combine_k, no fused adds) */
-            __m128 sum = _mm_setzero_ps();
-            for (int32_t b = 0; b < blocks; b++) {
-                const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
-                int32_t isum[RB], mins[RB];
-                q45_k_sums(x, q5, qa + (int64_t) r0 * width + 256 * b, width, bs32 + 8 * ((int64_t) r0 * blocks + b),
-                           8 * (int64_t) blocks, RB, isum, mins);
-                __m128 a = da4(da, r0, blocks, b);
-                __m128 hi = _mm_mul_ps(_mm_mul_ps(a, _mm_set1_ps(f16(x))), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) isum)));
-                __m128 lo = _mm_mul_ps(_mm_mul_ps(a, _mm_set1_ps(f16(x + 2))), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) mins)));
-                sum = _mm_add_ps(sum, _mm_sub_ps(hi, lo));
-            }
-            float s4[RB];
-            _mm_storeu_ps(s4, sum);
-            for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = s4[k];
-        }
-        /* the rest one by one: decoding's single row takes this loop, kept free of the batch's bookkeeping */
-        for (int32_t r = whole; r < a_to; r++) {
-            float sum = 0;
-            for (int32_t b = 0; b < blocks; b++) {
-                const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
-                int32_t isum, mins;
-                q45_k_sums(x, q5, qa + (int64_t) r * width + 256 * b, 0, bs32 + 8 * ((int64_t) r * blocks + b), 0, 1, &isum, &mins);
-                sum += combine_k(da[(int64_t) r * blocks + b], f16(x), f16(x + 2), isum, mins);
-            }
-            out[out_offset + (int64_t) r * out_width + row] = sum;
-        }
-    }
-}
-
-void mirrorsd_q4_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
-                   const float *da, const int16_t *bs32, int32_t a_from, int32_t a_to, int32_t width, float *out,
-                   int32_t out_offset, int32_t out_width) {
-    q45_k(w, 0, blocks, row_from, row_to, qa, da, bs32, a_from, a_to, width, out, out_offset, out_width);
-}
-
-void mirrorsd_q5_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
-                   const float *da, const int16_t *bs32, int32_t a_from, int32_t a_to, int32_t width, float *out,
-                   int32_t out_offset, int32_t out_width) {
-    q45_k(w, 1, blocks, row_from, row_to, qa, da, bs32, a_from, a_to, width, out, out_offset, out_width);
-}
-
 /*
  * Q6_K, one super-block x against n activation rows: sum_g scale_g sum_l (q_l - 32) a_l over sixteen groups of
  * 16, as sum_g scale_g sum_l q_l a_l - 32 sum_g scale_g bsum_g (the same integer). maddubs pairs q (0..63) with
@@ -234,22 +185,40 @@ INLINE void q6_k_sums(const uint8_t *x, const int8_t *q8, int64_t q_stride, cons
     for (int k = 0; k < n; k++) isum[k] = hsum_i32(acc[k]);
 }
 
-void mirrorsd_q6_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa,
-                   const float *da, const int16_t *bsum16, int32_t a_from, int32_t a_to, int32_t width, float *out,
-                   int32_t out_offset, int32_t out_width) {
+/* The K formats one driver serves; the format is a constant once the driver is inlined into its entry point. */
+enum k_format { Q4_K, Q5_K, Q6_K };
+
+/*
+ * Weight rows [row_from, row_to) against activation rows [a_from, a_to): whole groups of RB rows share each
+ * super-block's unpacking and add their float parts in RB SSE lanes, each lane its row's scalar expression in the
+ * same order; the rest (decoding's single row) takes a loop of its own, free of the batch's bookkeeping.
+ * The float parts are the Java kernels': Q4_KKernel.combine for Q4_K/Q5_K, d * da * isum for Q6_K.
+ */
+INLINE void k_quant(const uint8_t *w, enum k_format f, int32_t blocks, int32_t row_from, int32_t row_to,
+                    const int8_t *qa, const float *da, const int16_t *bs, int32_t a_from, int32_t a_to, int32_t width,
+                    float *out, int32_t out_offset, int32_t out_width) {
+    const int64_t bytes = f == Q4_K ? Q4_K_BYTES : f == Q5_K ? Q5_K_BYTES : Q6_K_BYTES;
+    const int64_t per_block = f == Q6_K ? 16 : 8; /* activation sums per super-block: of 16 values, or of 32 */
     const int32_t whole = a_from + (a_to - a_from) / RB * RB;
     for (int32_t row = row_from; row < row_to; row++) {
         for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
             __m128 sum = _mm_setzero_ps(); /* lane k: row r0 + k */
             for (int32_t b = 0; b < blocks; b++) {
-                const uint8_t *x = w + ((int64_t) row * blocks + b) * Q6_K_BYTES;
-                int32_t isum[RB];
-                q6_k_sums(x, qa + (int64_t) r0 * width + 256 * b, width, bsum16 + 16 * ((int64_t) r0 * blocks + b),
-                          16 * (int64_t) blocks, RB, isum);
-                /* Q6_KKernel: d * da * isum */
-                __m128 p = _mm_mul_ps(_mm_mul_ps(_mm_set1_ps(f16(x + 208)), da4(da, r0, blocks, b)),
-                                      _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) isum)));
-                sum = _mm_add_ps(sum, p);
+                const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
+                const int8_t *q8 = qa + (int64_t) r0 * width + 256 * b;
+                const int16_t *s = bs + per_block * ((int64_t) r0 * blocks + b);
+                int32_t isum[RB], mins[RB];
+                __m128 a = da4(da, r0, blocks, b), part;
+                if (f == Q6_K) {
+                    q6_k_sums(x, q8, width, s, per_block * blocks, RB, isum);
+                    part = _mm_mul_ps(_mm_mul_ps(_mm_set1_ps(f16(x + 208)), a), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) isum)));
+                } else {
+                    q45_k_sums(x, f == Q5_K, q8, width, s, per_block * blocks, RB, isum, mins);
+                    __m128 hi = _mm_mul_ps(_mm_mul_ps(a, _mm_set1_ps(f16(x))), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) isum)));
+                    __m128 lo = _mm_mul_ps(_mm_mul_ps(a, _mm_set1_ps(f16(x + 2))), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *) mins)));
+                    part = _mm_sub_ps(hi, lo);
+                }
+                sum = _mm_add_ps(sum, part);
             }
             float s4[RB];
             _mm_storeu_ps(s4, sum);
@@ -258,15 +227,35 @@ void mirrorsd_q6_k(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t r
         for (int32_t r = whole; r < a_to; r++) {
             float sum = 0;
             for (int32_t b = 0; b < blocks; b++) {
-                const uint8_t *x = w + ((int64_t) row * blocks + b) * Q6_K_BYTES;
-                int32_t isum;
-                q6_k_sums(x, qa + (int64_t) r * width + 256 * b, 0, bsum16 + 16 * ((int64_t) r * blocks + b), 0, 1, &isum);
-                sum += f16(x + 208) * da[(int64_t) r * blocks + b] * (float) isum;
+                const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
+                const int8_t *q8 = qa + (int64_t) r * width + 256 * b;
+                const int16_t *s = bs + per_block * ((int64_t) r * blocks + b);
+                const float d_a = da[(int64_t) r * blocks + b];
+                int32_t isum, mins;
+                if (f == Q6_K) {
+                    q6_k_sums(x, q8, 0, s, 0, 1, &isum);
+                    sum += f16(x + 208) * d_a * (float) isum;
+                } else {
+                    q45_k_sums(x, f == Q5_K, q8, 0, s, 0, 1, &isum, &mins);
+                    sum += combine_k(d_a, f16(x), f16(x + 2), isum, mins);
+                }
             }
             out[out_offset + (int64_t) r * out_width + row] = sum;
         }
     }
 }
+
+#define K_ENTRY(name, format) \
+    void name(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa, const float *da, \
+              const int16_t *bs, int32_t a_from, int32_t a_to, int32_t width, float *out, int32_t out_offset, \
+              int32_t out_width) { \
+        k_quant(w, format, blocks, row_from, row_to, qa, da, bs, a_from, a_to, width, out, out_offset, out_width); \
+    }
+
+/* bs: Q4_K/Q5_K the activations' sums per 32 values, Q6_K per 16 (QuantizedActivations.bsums32KShort, bsumsKShort) */
+K_ENTRY(mirrorsd_q4_k, Q4_K)
+K_ENTRY(mirrorsd_q5_k, Q5_K)
+K_ENTRY(mirrorsd_q6_k, Q6_K)
 
 /*
  * Q8_0 and Q4_0 (blocks of 32, one F16 scale) in the Java kernels' lanes (Q8_0Kernel, Q4_0Kernel): with L float

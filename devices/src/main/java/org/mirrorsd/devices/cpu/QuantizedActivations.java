@@ -76,6 +76,9 @@ public final class QuantizedActivations {
      * Wraps {@code rows} input rows of {@code width} elements, the first at {@code in[inOffset]}, at stride
      * {@code inWidth}; nothing is quantised yet.
      */
+    /** The copies only the native kernels read are made only when they run. */
+    private static final boolean NATIVE = NativeKernels.available();
+
     /** Threads to quantise several rows with (see {@link #on}); null: the calling thread alone. */
     private WorkerPool pool;
 
@@ -139,8 +142,10 @@ public final class QuantizedActivations {
         q32Short = new short[rows * width];
         d32 = new float[rows * blocks];
         s32 = new float[rows * blocks];
-        q32Interleaved = new byte[rows * width];
-        q32PairSums8 = new short[rows * width / 2];
+        if (NATIVE) {
+            q32Interleaved = new byte[rows * width];
+            q32PairSums8 = new short[rows * width / 2];
+        }
         eachRow(this::quantizeRows32);
     }
 
@@ -161,7 +166,7 @@ public final class QuantizedActivations {
                 }
                 d32[r * blocks + b] = f16Round(d);
                 s32[r * blocks + b] = f16Round(d * sum);
-                for (int i = 0; i < 16; i++) {
+                for (int i = 0; NATIVE && i < 16; i++) {
                     q32Interleaved[o + 2 * i] = (byte) q32Short[o + i];
                     q32Interleaved[o + 2 * i + 1] = (byte) q32Short[o + 16 + i];
                     q32PairSums8[o / 2 + i] = (short) (8 * (q32Short[o + i] + q32Short[o + 16 + i]));
@@ -175,12 +180,14 @@ public final class QuantizedActivations {
         int blocks = width / 256;
         qK = new int[rows * width];
         qKShort = new short[rows * width];
-        qKByte = new byte[rows * width];
         dK = new float[rows * blocks];
         bsumsK = new int[rows * width / 16];
         bsums32K = new int[rows * width / 32];
-        bsumsKShort = new short[bsumsK.length];
-        bsums32KShort = new short[bsums32K.length];
+        if (NATIVE) {
+            qKByte = new byte[rows * width];
+            bsumsKShort = new short[bsumsK.length];
+            bsums32KShort = new short[bsums32K.length];
+        }
         eachRow(this::quantizeRowsK);
     }
 
@@ -208,14 +215,14 @@ public final class QuantizedActivations {
                 dK[r * blocks + b] = 1f / iscale;
                 for (int j = 0; j < 256; j++) {
                     qKShort[o + j] = (short) qK[o + j];
-                    qKByte[o + j] = (byte) qK[o + j];
+                    if (NATIVE) qKByte[o + j] = (byte) qK[o + j];
                 }
             }
             for (int i = r * width / 32, end = (r + 1) * width / 32; i < end; i++) {
                 bsums32K[i] = bsumsK[2 * i] + bsumsK[2 * i + 1];
-                bsums32KShort[i] = (short) bsums32K[i];
+                if (NATIVE) bsums32KShort[i] = (short) bsums32K[i];
             }
-            for (int i = r * width / 16, end = (r + 1) * width / 16; i < end; i++) bsumsKShort[i] = (short) bsumsK[i];
+            for (int i = r * width / 16, end = (r + 1) * width / 16; NATIVE && i < end; i++) bsumsKShort[i] = (short) bsumsK[i];
         }
     }
 
