@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds libmirrorsd_cpu.so (the AVX2 K-quant kernels NativeKernels calls) into OUT_DIR/linux-x86_64/.
+# Builds libmirrorsd_cpu.so (the AVX2 and AVX-512 quantised kernels NativeKernels calls) into OUT_DIR/linux-x86_64/.
 #   build-native.sh OUT_DIR [CC]
 # Runs from Maven's process-classes phase when gcc is installed (profile cpu-native in devices/pom.xml), so the
 # library lands in target/classes and the jar; anything but x86-64 Linux skips it, and the engine uses its Java
@@ -17,6 +17,8 @@ mkdir -p "$out/linux-x86_64" "$out/tmp"
 common=(-O3 -fPIC -ffp-contract=off -fno-fast-math -Wall -Wextra -Werror -std=c11)
 "$cc" "${common[@]}" -c "$src/cpu_check.c" -o "$out/tmp/cpu_check.o"
 "$cc" "${common[@]}" -mavx2 -mfma -mf16c -c "$src/cpu_kernels.c" -o "$out/tmp/cpu_kernels.o"
-"$cc" -shared -o "$out/linux-x86_64/libmirrorsd_cpu.so" "$out/tmp/cpu_check.o" "$out/tmp/cpu_kernels.o"
+# Only called where mirrorsd_cpu_avx512 says the CPU has it.
+"$cc" "${common[@]}" -mavx512f -mavx512bw -mavx2 -mfma -mf16c -c "$src/cpu_kernels_avx512.c" -o "$out/tmp/cpu_kernels_avx512.o"
+"$cc" -shared -o "$out/linux-x86_64/libmirrorsd_cpu.so" "$out/tmp/cpu_check.o" "$out/tmp/cpu_kernels.o" "$out/tmp/cpu_kernels_avx512.o"
 rm -rf "$out/tmp"
 echo "native CPU kernels: $out/linux-x86_64/libmirrorsd_cpu.so"

@@ -7,7 +7,16 @@ int mirrorsd_cpu_supported(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
 }
 
+/*
+ * AVX-512 F and BW (with the OS saving zmm state, which __builtin_cpu_supports checks): the Q8_0/Q4_0 kernels of
+ * cpu_kernels_avx512.c run where this returns 1 and the JVM's float species has 16 lanes.
+ */
+int mirrorsd_cpu_avx512(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && mirrorsd_cpu_supported();
+}
+
 /* The layout version the Java side expects: bumped whenever a kernel's signature changes. */
 int mirrorsd_cpu_abi(void) {
-    return 3;
+    return 4;
 }

@@ -37,8 +37,13 @@ class NativeKernelsTest {
         QuantizedActivations a = new QuantizedActivations(in, 0, t.cols(), t.cols(), rows).prepare(t);
         float[] java = new float[rows * t.rows()], nat = new float[rows * t.rows()];
         assertTrue(VectorKernels.javaIntegerKernel(t, 0, t.rows(), a, 0, rows, java, 0, t.rows()));
-        assertTrue(NativeKernels.matvec(t, 0, t.rows(), a, 0, rows, nat, 0, t.rows()));
+        assertTrue(NativeKernels.matvec(t, 0, t.rows(), a, 0, rows, nat, 0, t.rows(), false));
         assertSameBits(java, nat, t.name() + " with " + rows + " activation rows");
+        if (NativeKernels.wide()) { // the AVX-512 Q8_0/Q4_0 kernels, which this CPU runs instead of the AVX2 ones
+            float[] wide = new float[rows * t.rows()];
+            assertTrue(NativeKernels.matvec(t, 0, t.rows(), a, 0, rows, wide, 0, t.rows(), true));
+            assertSameBits(java, wide, t.name() + " with " + rows + " activation rows, AVX-512");
+        }
     }
 
     @Test
@@ -60,7 +65,7 @@ class NativeKernelsTest {
         for (GgmlType type : TYPES) {
             for (int cols : new int[] {256, 1024, 2816 / 256 * 256}) {
                 Tensor t = filled(type, 7, cols, -1, 0.02f);
-                for (int rows : new int[] {1, 2, 3, 8}) {
+                for (int rows : new int[] {1, 2, 3, 5, 8, 12, 13}) { // every grouping of rows the kernels make
                     float[] in = new float[rows * cols];
                     for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian() * (i % 97 == 0 ? 30 : 1);
                     compare(t, in, rows);

@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The quantised matmuls of Q4_K, Q5_K, Q6_K, Q8_0 and Q4_0 in C with AVX2's byte multiply-adds
+ * The quantised matmuls of Q4_K, Q5_K, Q6_K, Q8_0 and Q4_0 in C with AVX2's byte multiply-adds (and AVX-512's
+ * for Q8_0/Q4_0 where the CPU has it)
  * ({@code src/main/c}), called through the FFM API. The Vector API cannot express pmaddubsw/pmaddwd, and without
  * them the Java kernels run compute-bound at a third to a half of llama.cpp's speed on these formats.
  *
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class NativeKernels {
     private static final Logger log = LoggerFactory.getLogger(NativeKernels.class);
     static final String LIBRARY = "native/linux-x86_64/libmirrorsd_cpu.so";
-    private static final int ABI = 3;
+    private static final int ABI = 4;
     /**
      * Float lanes the blocks-of-32 kernels reproduce: Q8_0's and Q4_0's Java kernels accumulate in the preferred
      * species' lanes, and the C kernels know 8 (AVX2) and 16 (AVX-512).
@@ -50,11 +51,17 @@ public final class NativeKernels {
     private static final boolean LANES_KNOWN = VectorKernels.floatLanes() == 8 || VectorKernels.floatLanes() == 16;
 
     private static final MethodHandle Q4_K, Q5_K, Q6_K, Q8_0, Q4_0;
+    /**
+     * Q8_0 and Q4_0 with AVX-512, the same bits in fewer instructions: bound only where the CPU has AVX-512 F and BW
+     * and the JVM's float species has 16 lanes (the lanes they reproduce); null elsewhere, or under
+     * {@code -Dmirrorsd.cpu.isa=avx2}.
+     */
+    private static final MethodHandle Q8_0_WIDE, Q4_0_WIDE;
     /** Why the native kernels are off, or null when they are on. */
     private static final String UNAVAILABLE;
 
     static {
-        MethodHandle[] handles = new MethodHandle[5];
+        MethodHandle[] handles = new MethodHandle[7];
         String why;
         try {
             why = load(handles);
@@ -66,6 +73,8 @@ public final class NativeKernels {
         Q6_K = handles[2];
         Q8_0 = handles[3];
         Q4_0 = handles[4];
+        Q8_0_WIDE = handles[5];
+        Q4_0_WIDE = handles[6];
         UNAVAILABLE = why;
         log.info("CPU quantised matmuls: {}", describe());
     }
@@ -91,6 +100,11 @@ public final class NativeKernels {
         handles[2] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q6_k"), kernel, critical);
         handles[3] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q8_0"), kernel, critical);
         handles[4] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_0"), kernel, critical);
+        MethodHandle avx512 = linker.downcallHandle(lib.findOrThrow("mirrorsd_cpu_avx512"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        if (VectorKernels.floatLanes() == 16 && (int) avx512.invokeExact() == 1 && !"avx2".equals(System.getProperty("mirrorsd.cpu.isa"))) {
+            handles[5] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q8_0_avx512"), kernel, critical);
+            handles[6] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_0_avx512"), kernel, critical);
+        }
         return null;
     }
 
@@ -110,9 +124,16 @@ public final class NativeKernels {
         return UNAVAILABLE == null;
     }
 
+    /** True when Q8_0 and Q4_0 run their AVX-512 kernels here. */
+    static boolean wide() {
+        return Q4_0_WIDE != null;
+    }
+
     /** One line for the start-up log: which kernels the K formats run on, and why. */
     public static String describe() {
-        return available() ? "native AVX2 kernels for Q4_K, Q5_K, Q6_K" + (LANES_KNOWN ? ", Q8_0, Q4_0" : "") : "Java kernels for every format (native kernels " + UNAVAILABLE + ")";
+        if (!available()) return "Java kernels for every format (native kernels " + UNAVAILABLE + ")";
+        String blocks32 = !LANES_KNOWN ? "" : wide() ? ", AVX-512 kernels for Q8_0, Q4_0" : ", Q8_0, Q4_0";
+        return "native AVX2 kernels for Q4_K, Q5_K, Q6_K" + blocks32;
     }
 
     /** True when {@code w}'s format runs natively here (so its activations need no float copies for the tiles). */
@@ -134,7 +155,14 @@ public final class NativeKernels {
      */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth) {
+        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, wide());
+    }
+
+    /** As above, with Q8_0/Q4_0's AVX2 kernels when {@code wide} is false (tests hold both to the Java bits). */
+    static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
+                          int outOffset, int outWidth, boolean wide) {
         if (!handles(w)) return false;
+        if (wide && !wide()) throw new IllegalStateException("no AVX-512 kernels here");
         if (rowFrom >= rowTo || aFrom >= aTo) return true;
         MethodHandle kernel;
         MemorySegment data;
@@ -146,8 +174,9 @@ public final class NativeKernels {
             case Q4_KTensor t -> { kernel = Q4_K; data = t.data(); blockBytes = Q4_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
             case Q5_KTensor t -> { kernel = Q5_K; data = t.data(); blockBytes = Q5_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
             case Q6_KTensor t -> { kernel = Q6_K; data = t.data(); blockBytes = Q6_KTensor.BLOCK_BYTES; sums = a.bsumsKShort; }
-            case Q8_0Tensor t -> { kernel = Q8_0; data = t.data(); blockBytes = Q8_0Tensor.BLOCK_BYTES; sums = a.q32Short; } // its one-row loop reads shorts
-            case Q4_0Tensor t -> { kernel = Q4_0; data = t.data(); blockBytes = Q4_0Tensor.BLOCK_BYTES; sums = a.q32PairSums8; }
+            // AVX2: Q8_0's one-row loop reads the shorts in order, Q4_0 the pair sums; AVX-512 reads interleaved shorts
+            case Q8_0Tensor t -> { kernel = wide ? Q8_0_WIDE : Q8_0; data = t.data(); blockBytes = Q8_0Tensor.BLOCK_BYTES; sums = wide ? a.q32InterleavedShort : a.q32Short; }
+            case Q4_0Tensor t -> { kernel = wide ? Q4_0_WIDE : Q4_0; data = t.data(); blockBytes = Q4_0Tensor.BLOCK_BYTES; sums = wide ? a.q32InterleavedShort : a.q32PairSums8; }
             default -> throw new AssertionError(w);
         }
         boolean superBlocks = w.ggmlType().blockSize() == 256;
@@ -159,7 +188,7 @@ public final class NativeKernels {
         if (rowFrom < 0 || rowTo > w.rows() || (long) rowTo * blocks * blockBytes > data.byteSize()) {
             throw new IndexOutOfBoundsException("weight rows [" + rowFrom + ", " + rowTo + ") of " + w.name());
         }
-        if (aFrom < 0 || aTo > a.rows || a.width != w.cols() || values == null) {
+        if (aFrom < 0 || aTo > a.rows || a.width != w.cols() || values == null || sums == null) {
             throw new IllegalArgumentException("activation rows [" + aFrom + ", " + aTo + ") of " + a.rows + " (width " + a.width + ") for " + w.name());
         }
         long lastOut = outOffset + (long) (aTo - 1) * outWidth + rowTo - 1;

@@ -55,6 +55,8 @@ public final class QuantizedActivations {
      */
     byte[] q32Interleaved;
     short[] q32PairSums8;
+    /** The interleaved values as shorts, for the AVX-512 kernels' pmaddwd (made only where those run). */
+    short[] q32InterleavedShort;
     /** Blocks of 256: values, F32 scales, sums of each 16 values. */
     int[] qK;
     /** The same values as shorts, for kernels whose products and sums fit in 16 bits (4-bit weights). */
@@ -72,16 +74,18 @@ public final class QuantizedActivations {
     short[] bsumsKShort;
     short[] bsums32KShort;
 
-    /**
-     * Wraps {@code rows} input rows of {@code width} elements, the first at {@code in[inOffset]}, at stride
-     * {@code inWidth}; nothing is quantised yet.
-     */
     /** The copies only the native kernels read are made only when they run. */
     private static final boolean NATIVE = NativeKernels.available();
+    /** Q8_0/Q4_0 run their AVX-512 kernels, which read {@link #q32InterleavedShort}. */
+    private static final boolean WIDE = NativeKernels.wide();
 
     /** Threads to quantise several rows with (see {@link #on}); null: the calling thread alone. */
     private WorkerPool pool;
 
+    /**
+     * Wraps {@code rows} input rows of {@code width} elements, the first at {@code in[inOffset]}, at stride
+     * {@code inWidth}; nothing is quantised yet.
+     */
     public QuantizedActivations(float[] in, int inOffset, int inWidth, int width, int rows) {
         this.in = in;
         this.inOffset = inOffset;
@@ -146,6 +150,7 @@ public final class QuantizedActivations {
             q32Interleaved = new byte[rows * width];
             q32PairSums8 = new short[rows * width / 2];
         }
+        if (WIDE) q32InterleavedShort = new short[rows * width];
         eachRow(this::quantizeRows32);
     }
 
@@ -170,6 +175,10 @@ public final class QuantizedActivations {
                     q32Interleaved[o + 2 * i] = (byte) q32Short[o + i];
                     q32Interleaved[o + 2 * i + 1] = (byte) q32Short[o + 16 + i];
                     q32PairSums8[o / 2 + i] = (short) (8 * (q32Short[o + i] + q32Short[o + 16 + i]));
+                }
+                for (int i = 0; WIDE && i < 16; i++) {
+                    q32InterleavedShort[o + 2 * i] = q32Short[o + i];
+                    q32InterleavedShort[o + 2 * i + 1] = q32Short[o + 16 + i];
                 }
             }
         }
