@@ -17,8 +17,10 @@ mkdir -p "$out/linux-x86_64" "$out/tmp"
 common=(-O3 -fPIC -ffp-contract=off -fno-fast-math -Wall -Wextra -Werror -std=c11)
 "$cc" "${common[@]}" -c "$src/cpu_check.c" -o "$out/tmp/cpu_check.o"
 "$cc" "${common[@]}" -mavx2 -mfma -mf16c -c "$src/cpu_kernels.c" -o "$out/tmp/cpu_kernels.o"
-# Only called where mirrorsd_cpu_avx512 says the CPU has it.
+# Only called where mirrorsd_cpu_avx512 (mirrorsd_cpu_avx512_vnni) says the CPU has it.
 "$cc" "${common[@]}" -mavx512f -mavx512bw -mavx2 -mfma -mf16c -c "$src/cpu_kernels_avx512.c" -o "$out/tmp/cpu_kernels_avx512.o"
-"$cc" -shared -o "$out/linux-x86_64/libmirrorsd_cpu.so" "$out/tmp/cpu_check.o" "$out/tmp/cpu_kernels.o" "$out/tmp/cpu_kernels_avx512.o"
+"$cc" "${common[@]}" -mavx512f -mavx512bw -mavx512vnni -mavx2 -mfma -mf16c -c "$src/cpu_kernels_vnni.c" -o "$out/tmp/cpu_kernels_vnni.o"
+"$cc" -shared -o "$out/linux-x86_64/libmirrorsd_cpu.so" "$out/tmp/cpu_check.o" "$out/tmp/cpu_kernels.o" "$out/tmp/cpu_kernels_avx512.o" \
+  "$out/tmp/cpu_kernels_vnni.o"
 rm -rf "$out/tmp"
 echo "native CPU kernels: $out/linux-x86_64/libmirrorsd_cpu.so"

@@ -16,6 +16,12 @@ int mirrorsd_cpu_avx512(void) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && mirrorsd_cpu_supported();
 }
 
+/* And VNNI (vpdpwssd): the K formats' batched kernels of cpu_kernels_vnni.c run where this returns 1. */
+int mirrorsd_cpu_avx512_vnni(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vnni") && mirrorsd_cpu_avx512();
+}
+
 /* The layout version the Java side expects: bumped whenever a kernel's signature changes. */
 int mirrorsd_cpu_abi(void) {
     return 4;

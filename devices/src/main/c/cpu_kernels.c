@@ -19,16 +19,10 @@
  * the same integers either way, and its float sum is added in the same super-block order, so the bits do not
  * depend on the batch.
  */
-#include <immintrin.h>
-#include <stdint.h>
-#include <string.h>
+#include "cpu_common.h"
 
-#define Q4_K_BYTES 144
-#define Q5_K_BYTES 176
-#define Q6_K_BYTES 210
 /* Activation rows per pass over a weight row: four accumulators and the unpacked weights fit AVX2's 16 registers. */
 #define RB 4
-#define INLINE static inline __attribute__((always_inline))
 
 static inline int32_t hsum_i32(__m256i v) {
     __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
@@ -37,32 +31,9 @@ static inline int32_t hsum_i32(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
-static inline float f16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
-static inline uint32_t u32(const uint8_t *p) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 /* Q4_KKernel.combine: da * d * isum - da * dmin * mins, rounded as Java rounds it. */
 INLINE float combine_k(float da, float d, float dmin, int32_t isum, int32_t mins) {
     return da * d * (float) isum - da * dmin * (float) mins;
-}
-
-/*
- * The scales (shorts 0..7) and mins (shorts 8..15) of a Q4_K/Q5_K super-block from its 12 bytes, as
- * KScales.unpack reads them.
- */
-INLINE __m256i scales_mins16(const uint8_t *p) {
-    uint32_t u0 = u32(p), u1 = u32(p + 4), u2 = u32(p + 8);
-    uint32_t s0 = u0 & 0x3f3f3f3f, s1 = (u2 & 0x0f0f0f0f) | (((u0 >> 6) & 0x03030303) << 4);
-    uint32_t m0 = u1 & 0x3f3f3f3f, m1 = ((u2 >> 4) & 0x0f0f0f0f) | (((u1 >> 6) & 0x03030303) << 4);
-    return _mm256_cvtepu8_epi16(_mm_set_epi32((int) m1, (int) m0, (int) s1, (int) s0));
 }
 
 /* A shuffle mask that broadcasts short k of each 128-bit half: the byte pair (2k, 2k+1) sixteen times. */
@@ -185,9 +156,6 @@ INLINE void q6_k_sums(const uint8_t *x, const int8_t *q8, int64_t q_stride, cons
     for (int k = 0; k < n; k++) isum[k] = hsum_i32(acc[k]);
 }
 
-/* The K formats one driver serves; the format is a constant once the driver is inlined into its entry point. */
-enum k_format { Q4_K, Q5_K, Q6_K };
-
 /*
  * Weight rows [row_from, row_to) against activation rows [a_from, a_to): whole groups of RB rows share each
  * super-block's unpacking and add their float parts in RB SSE lanes, each lane its row's scalar expression in the
@@ -197,8 +165,7 @@ enum k_format { Q4_K, Q5_K, Q6_K };
 INLINE void k_quant(const uint8_t *w, enum k_format f, int32_t blocks, int32_t row_from, int32_t row_to,
                     const int8_t *qa, const float *da, const int16_t *bs, int32_t a_from, int32_t a_to, int32_t width,
                     float *out, int32_t out_offset, int32_t out_width) {
-    const int64_t bytes = f == Q4_K ? Q4_K_BYTES : f == Q5_K ? Q5_K_BYTES : Q6_K_BYTES;
-    const int64_t per_block = f == Q6_K ? 16 : 8; /* activation sums per super-block: of 16 values, or of 32 */
+    const int64_t bytes = k_bytes(f), per_block = k_sums(f);
     const int32_t whole = a_from + (a_to - a_from) / RB * RB;
     for (int32_t row = row_from; row < row_to; row++) {
         for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
@@ -246,11 +213,7 @@ INLINE void k_quant(const uint8_t *w, enum k_format f, int32_t blocks, int32_t r
 }
 
 #define K_ENTRY(name, format) \
-    void name(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qa, const float *da, \
-              const int16_t *bs, int32_t a_from, int32_t a_to, int32_t width, float *out, int32_t out_offset, \
-              int32_t out_width) { \
-        k_quant(w, format, blocks, row_from, row_to, qa, da, bs, a_from, a_to, width, out, out_offset, out_width); \
-    }
+    K_KERNEL(name) { k_quant(w, format, blocks, row_from, row_to, qa, da, bs, a_from, a_to, width, out, out_offset, out_width); }
 
 /* bs: Q4_K/Q5_K the activations' sums per 32 values, Q6_K per 16 (QuantizedActivations.bsums32KShort, bsumsKShort) */
 K_ENTRY(mirrorsd_q4_k, Q4_K)
@@ -267,8 +230,6 @@ K_ENTRY(mirrorsd_q6_k, Q6_K)
  * |w| and a with w's sign: each pair at most 2 * 128 * 127, a short. Q4_0's nibbles q are unsigned; (q - 8) a
  * is q a - 8 a, with 8 (a_i + a_i+16) precomputed per lane (ps8).
  */
-#define Q8_0_BYTES 34
-#define Q4_0_BYTES 18
 
 /* Lanes 0..7 and 8..15 of a block's sixteen pair sums, as floats. */
 INLINE void pairs_to_floats(__m256i p, int lanes, __m256 *f0, __m256 *f1) {

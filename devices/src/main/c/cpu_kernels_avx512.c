@@ -19,20 +19,9 @@
  * one row with the weights in DRAM, Q8_0 1.7 / 1.6 (bandwidth), Q4_0 2.0 / 1.7 (its unpacking and the fused
  * multiply-adds' four-cycle chain).
  */
-#include <immintrin.h>
-#include <stdint.h>
-#include <string.h>
+#include "cpu_common.h"
 
-#define Q8_0_BYTES 34
-#define Q4_0_BYTES 18
 #define RB8 8
-#define INLINE static inline __attribute__((always_inline))
-
-static inline float f16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
 
 /* VectorKernels.sumLanes over sixteen lanes: lane i plus lane i + width, for width = 8 .. 1. */
 INLINE float sum_lanes16(__m512 acc) {

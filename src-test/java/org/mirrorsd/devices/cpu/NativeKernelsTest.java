@@ -39,7 +39,7 @@ class NativeKernelsTest {
         assertTrue(VectorKernels.javaIntegerKernel(t, 0, t.rows(), a, 0, rows, java, 0, t.rows()));
         assertTrue(NativeKernels.matvec(t, 0, t.rows(), a, 0, rows, nat, 0, t.rows(), false));
         assertSameBits(java, nat, t.name() + " with " + rows + " activation rows");
-        if (NativeKernels.wide()) { // the AVX-512 Q8_0/Q4_0 kernels, which this CPU runs instead of the AVX2 ones
+        if (t.ggmlType().blockSize() == 256 ? NativeKernels.wideK() : NativeKernels.wide()) { // the AVX-512 kernels this CPU runs instead
             float[] wide = new float[rows * t.rows()];
             assertTrue(NativeKernels.matvec(t, 0, t.rows(), a, 0, rows, wide, 0, t.rows(), true));
             assertSameBits(java, wide, t.name() + " with " + rows + " activation rows, AVX-512");
@@ -65,7 +65,7 @@ class NativeKernelsTest {
         for (GgmlType type : TYPES) {
             for (int cols : new int[] {256, 1024, 2816 / 256 * 256}) {
                 Tensor t = filled(type, 7, cols, -1, 0.02f);
-                for (int rows : new int[] {1, 2, 3, 5, 8, 12, 13}) { // every grouping of rows the kernels make
+                for (int rows : new int[] {1, 2, 3, 5, 8, 12, 13, 16}) { // every grouping of rows the kernels make
                     float[] in = new float[rows * cols];
                     for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian() * (i % 97 == 0 ? 30 : 1);
                     compare(t, in, rows);
@@ -83,9 +83,9 @@ class NativeKernelsTest {
             for (int fill : new int[] {0x00, 0xFF, 0x80, 0x7F, 0x88}) {
                 Tensor t = filled(type, 5, cols, fill, 1f);
                 for (float sign : new float[] {1f, -1f}) {
-                    float[] in = new float[3 * cols];
+                    float[] in = new float[9 * cols]; // a batch of eight (the AVX-512 kernels' group) and one
                     Arrays.fill(in, sign);
-                    compare(t, in, 3);
+                    compare(t, in, 9);
                 }
             }
         }

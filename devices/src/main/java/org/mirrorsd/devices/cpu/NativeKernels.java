@@ -57,11 +57,16 @@ public final class NativeKernels {
      * {@code -Dmirrorsd.cpu.isa=avx2}.
      */
     private static final MethodHandle Q8_0_WIDE, Q4_0_WIDE;
+    /**
+     * Q4_K, Q5_K and Q6_K against eight activation rows at a time with AVX-512 VNNI (fewer rows: the AVX2 kernels),
+     * the same bits again: bound where the CPU has AVX-512 F, BW and VNNI, unless {@code -Dmirrorsd.cpu.isa=avx2}.
+     */
+    private static final MethodHandle Q4_K_WIDE, Q5_K_WIDE, Q6_K_WIDE;
     /** Why the native kernels are off, or null when they are on. */
     private static final String UNAVAILABLE;
 
     static {
-        MethodHandle[] handles = new MethodHandle[7];
+        MethodHandle[] handles = new MethodHandle[10];
         String why;
         try {
             why = load(handles);
@@ -75,6 +80,9 @@ public final class NativeKernels {
         Q4_0 = handles[4];
         Q8_0_WIDE = handles[5];
         Q4_0_WIDE = handles[6];
+        Q4_K_WIDE = handles[7];
+        Q5_K_WIDE = handles[8];
+        Q6_K_WIDE = handles[9];
         UNAVAILABLE = why;
         log.info("CPU quantised matmuls: {}", describe());
     }
@@ -100,10 +108,17 @@ public final class NativeKernels {
         handles[2] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q6_k"), kernel, critical);
         handles[3] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q8_0"), kernel, critical);
         handles[4] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_0"), kernel, critical);
+        if ("avx2".equals(System.getProperty("mirrorsd.cpu.isa"))) return null;
         MethodHandle avx512 = linker.downcallHandle(lib.findOrThrow("mirrorsd_cpu_avx512"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
-        if (VectorKernels.floatLanes() == 16 && (int) avx512.invokeExact() == 1 && !"avx2".equals(System.getProperty("mirrorsd.cpu.isa"))) {
+        MethodHandle vnni = linker.downcallHandle(lib.findOrThrow("mirrorsd_cpu_avx512_vnni"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        if (VectorKernels.floatLanes() == 16 && (int) avx512.invokeExact() == 1) {
             handles[5] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q8_0_avx512"), kernel, critical);
             handles[6] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_0_avx512"), kernel, critical);
+        }
+        if ((int) vnni.invokeExact() == 1) { // the K formats' integers do not depend on the JVM's lanes
+            handles[7] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_k_vnni"), kernel, critical);
+            handles[8] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q5_k_vnni"), kernel, critical);
+            handles[9] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q6_k_vnni"), kernel, critical);
         }
         return null;
     }
@@ -129,11 +144,16 @@ public final class NativeKernels {
         return Q4_0_WIDE != null;
     }
 
-    /** One line for the start-up log: which kernels the K formats run on, and why. */
+    /** True when the K formats' batches of eight rows run their AVX-512 VNNI kernels here. */
+    static boolean wideK() {
+        return Q4_K_WIDE != null;
+    }
+
+    /** One line for the start-up log: which kernels the quantised formats run on, and why. */
     public static String describe() {
         if (!available()) return "Java kernels for every format (native kernels " + UNAVAILABLE + ")";
-        String blocks32 = !LANES_KNOWN ? "" : wide() ? ", AVX-512 kernels for Q8_0, Q4_0" : ", Q8_0, Q4_0";
-        return "native AVX2 kernels for Q4_K, Q5_K, Q6_K" + blocks32;
+        String blocks32 = !LANES_KNOWN ? "" : wide() ? "; AVX-512 kernels for Q8_0, Q4_0" : ", Q8_0, Q4_0";
+        return "native AVX2 kernels for Q4_K, Q5_K, Q6_K" + (wideK() ? " (AVX-512 VNNI for batches of 8 rows)" : "") + blocks32;
     }
 
     /** True when {@code w}'s format runs natively here (so its activations need no float copies for the tiles). */
@@ -155,14 +175,14 @@ public final class NativeKernels {
      */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth) {
-        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, wide());
+        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, w.ggmlType().blockSize() == 256 ? wideK() : wide());
     }
 
-    /** As above, with Q8_0/Q4_0's AVX2 kernels when {@code wide} is false (tests hold both to the Java bits). */
+    /** As above, with the AVX2 kernels when {@code wide} is false (tests hold both to the Java bits). */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth, boolean wide) {
         if (!handles(w)) return false;
-        if (wide && !wide()) throw new IllegalStateException("no AVX-512 kernels here");
+        if (wide && !(w.ggmlType().blockSize() == 256 ? wideK() : wide())) throw new IllegalStateException("no AVX-512 kernels for " + w.ggmlType() + " here");
         if (rowFrom >= rowTo || aFrom >= aTo) return true;
         MethodHandle kernel;
         MemorySegment data;
@@ -171,9 +191,9 @@ public final class NativeKernels {
         float[] scales;
         short[] sums;
         switch (w) {
-            case Q4_KTensor t -> { kernel = Q4_K; data = t.data(); blockBytes = Q4_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
-            case Q5_KTensor t -> { kernel = Q5_K; data = t.data(); blockBytes = Q5_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
-            case Q6_KTensor t -> { kernel = Q6_K; data = t.data(); blockBytes = Q6_KTensor.BLOCK_BYTES; sums = a.bsumsKShort; }
+            case Q4_KTensor t -> { kernel = wide ? Q4_K_WIDE : Q4_K; data = t.data(); blockBytes = Q4_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
+            case Q5_KTensor t -> { kernel = wide ? Q5_K_WIDE : Q5_K; data = t.data(); blockBytes = Q5_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
+            case Q6_KTensor t -> { kernel = wide ? Q6_K_WIDE : Q6_K; data = t.data(); blockBytes = Q6_KTensor.BLOCK_BYTES; sums = a.bsumsKShort; }
             // AVX2: Q8_0's one-row loop reads the shorts in order, Q4_0 the pair sums; AVX-512 reads interleaved shorts
             case Q8_0Tensor t -> { kernel = wide ? Q8_0_WIDE : Q8_0; data = t.data(); blockBytes = Q8_0Tensor.BLOCK_BYTES; sums = wide ? a.q32InterleavedShort : a.q32Short; }
             case Q4_0Tensor t -> { kernel = wide ? Q4_0_WIDE : Q4_0; data = t.data(); blockBytes = Q4_0Tensor.BLOCK_BYTES; sums = wide ? a.q32InterleavedShort : a.q32PairSums8; }
