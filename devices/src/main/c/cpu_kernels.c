@@ -256,12 +256,15 @@ INLINE __m256i q4_0_interleaved(const uint8_t *x) {
     return _mm256_and_si256(_mm256_or_si256(s, _mm256_slli_epi16(s, 4)), _mm256_set1_epi16(0x0F0F));
 }
 
-/* VectorKernels.sumLanes: lane i plus lane i + width, for width = L/2 .. 1. */
-INLINE float sum_lanes(float *v, int lanes) {
-    for (int width = lanes / 2; width >= 1; width /= 2) {
-        for (int i = 0; i < width; i++) v[i] = v[i] + v[i + width];
-    }
-    return v[0];
+/*
+ * VectorKernels.sumLanes: lane i plus lane i + width, for width = L/2 .. 1 (lanes 0..7 in acc0, 8..15 in acc1), as
+ * vector adds, each the same IEEE additions as the scalar loop.
+ */
+INLINE float sum_lanes(__m256 acc0, __m256 acc1, int lanes) {
+    __m256 h = lanes == 16 ? _mm256_add_ps(acc0, acc1) : acc0;
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
 }
 
 /* Weight row xr against activation rows r0 .. r0 + n - 1 (n is RB or 1, a constant once inlined). */
@@ -301,12 +304,7 @@ INLINE void row32(const uint8_t *xr, int q4, int32_t blocks, const int8_t *qai, 
             if (lanes == 16) acc1[k] = _mm256_fmadd_ps(f1, s, acc1[k]);
         }
     }
-    for (int k = 0; k < n; k++) {
-        float v[16];
-        _mm256_storeu_ps(v, acc0[k]);
-        _mm256_storeu_ps(v + 8, lanes == 16 ? acc1[k] : _mm256_setzero_ps());
-        out[k] = sum_lanes(v, lanes);
-    }
+    for (int k = 0; k < n; k++) out[k] = sum_lanes(acc0[k], acc1[k], lanes);
 }
 
 INLINE void blocks32(const uint8_t *w, int q4, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
