@@ -1,5 +1,5 @@
 /*
- * Quantised matmul kernels (K formats, Q8_0, Q4_0) for x86-64 with AVX2, FMA and F16C, called from the JVM through the FFM API
+ * K-quant matmul kernels for x86-64 with AVX2, FMA and F16C, called from the JVM through the FFM API
  * (org.mirrorsd.devices.cpu.NativeKernels).
  *
  * Why native: the Vector API has no widening byte multiply-add (pmaddubsw, pmaddwd), and the K formats' Java
@@ -221,13 +221,14 @@ K_ENTRY(mirrorsd_q5_k, Q5_K)
 K_ENTRY(mirrorsd_q6_k, Q6_K)
 
 /*
- * Q8_0 (blocks of 32, one F16 scale) in the Java kernel's lanes (Q8_0Kernel): with L float lanes (16 with
- * AVX-512's preferred species, 8 with AVX2's), lane i of block b holds the integer sum of w_j a_j over j = i, i + 16
- * (and i + 8, i + 24 when L = 8), added into the lane's float accumulator by one fused multiply-add with the scale
- * F16(d_w) * d_a, block after block; the L lanes are then summed in VectorKernels.sumLanes' pairing. maddubs forms
- * w_i a_i + w_i+16 a_i+16 from bytes interleaved as (i, i + 16): the weights are interleaved here, the activations
- * once per matmul (qai). The weights are signed, so maddubs takes |w| and a with w's sign: each pair at most
- * 2 * 128 * 127, a short.
+ * Q8_0 and Q4_0 (blocks of 32, one F16 scale) in the Java kernels' lanes (Q8_0Kernel, Q4_0Kernel): with L float
+ * lanes (16 with AVX-512's preferred species, 8 with AVX2's), lane i of block b holds the integer
+ * sum of w_j a_j over j = i, i + 16 (and i + 8, i + 24 when L = 8), added into the lane's float accumulator by one
+ * fused multiply-add with the scale F16(d_w) * d_a, block after block; the L lanes are then summed in
+ * VectorKernels.sumLanes' pairing. maddubs forms w_i a_i + w_i+16 a_i+16 from bytes interleaved as (i, i + 16): the
+ * weights are interleaved here, the activations once per matmul (qai). Q8_0's weights are signed, so maddubs takes
+ * |w| and a with w's sign: each pair at most 2 * 128 * 127, a short. Q4_0's nibbles q are unsigned; (q - 8) a
+ * is q a - 8 a, with 8 (a_i + a_i+16) precomputed per lane (ps8).
  */
 
 /* Lanes 0..7 and 8..15 of a block's sixteen pair sums, as floats. */
@@ -267,9 +268,9 @@ INLINE float sum_lanes(__m256 acc0, __m256 acc1, int lanes) {
 }
 
 /* Weight row xr against activation rows r0 .. r0 + n - 1 (n is RB or 1, a constant once inlined). */
-INLINE void row32(const uint8_t *xr, int32_t blocks, const int8_t *qai, const float *da, const int16_t *a16,
+INLINE void row32(const uint8_t *xr, int q4, int32_t blocks, const int8_t *qai, const float *da, const int16_t *ps8,
                   int64_t r0, int n, int32_t lanes, float *out) {
-    const int64_t bytes = Q8_0_BYTES, width = 32 * (int64_t) blocks;
+    const int64_t bytes = q4 ? Q4_0_BYTES : Q8_0_BYTES, width = 32 * (int64_t) blocks;
     __m256 acc0[RB], acc1[RB];
     for (int k = 0; k < n; k++) acc0[k] = acc1[k] = _mm256_setzero_ps();
     /* two blocks per iteration: the loop's own instructions were a tenth of a block's */
@@ -277,24 +278,26 @@ INLINE void row32(const uint8_t *xr, int32_t blocks, const int8_t *qai, const fl
     for (int32_t b = 0; b < blocks; b++) {
         const uint8_t *x = xr + b * bytes;
         const float dw = f16(x);
-        if (n == 1) {
-            /* one row: the Java kernel's own sequence, widened weights times the activations as shorts, is two
-             * instructions shorter than interleaving for maddubs */
-            const int16_t *ar = a16 + r0 * width + 32 * b;
+        if (!q4 && n == 1) {
+            /* one row of Q8_0: the Java kernel's own sequence, widened weights times the activations as shorts (ps8
+             * holds them for Q8_0), is two instructions shorter than interleaving for maddubs */
+            const int16_t *a16 = ps8 + r0 * width + 32 * b;
             __m256i p = _mm256_add_epi16(
-                    _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *) (x + 2))), _mm256_loadu_si256((const __m256i *) ar)),
-                    _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *) (x + 18))), _mm256_loadu_si256((const __m256i *) (ar + 16))));
+                    _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *) (x + 2))), _mm256_loadu_si256((const __m256i *) a16)),
+                    _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *) (x + 18))), _mm256_loadu_si256((const __m256i *) (a16 + 16))));
             __m256 s = _mm256_set1_ps(dw * da[r0 * blocks + b]), f0, f1;
             pairs_to_floats(p, lanes, &f0, &f1);
             acc0[0] = _mm256_fmadd_ps(f0, s, acc0[0]);
             if (lanes == 16) acc1[0] = _mm256_fmadd_ps(f1, s, acc1[0]);
             continue;
         }
-        const __m256i wi = q8_0_interleaved(x), u = _mm256_abs_epi8(wi);
+        const __m256i wi = q4 ? q4_0_interleaved(x) : q8_0_interleaved(x);
+        const __m256i u = q4 ? wi : _mm256_abs_epi8(wi);
         for (int k = 0; k < n; k++) {
             const int64_t r = r0 + k;
             __m256i a = _mm256_loadu_si256((const __m256i *) (qai + r * width + 32 * b));
-            __m256i p = _mm256_maddubs_epi16(u, _mm256_sign_epi8(a, wi));
+            __m256i p = _mm256_maddubs_epi16(u, q4 ? a : _mm256_sign_epi8(a, wi));
+            if (q4) p = _mm256_sub_epi16(p, _mm256_loadu_si256((const __m256i *) (ps8 + r * width / 2 + 16 * b)));
             __m256 s = _mm256_set1_ps(dw * da[r * blocks + b]), f0, f1;
             pairs_to_floats(p, lanes, &f0, &f1);
             acc0[k] = _mm256_fmadd_ps(f0, s, acc0[k]);
@@ -304,20 +307,20 @@ INLINE void row32(const uint8_t *xr, int32_t blocks, const int8_t *qai, const fl
     for (int k = 0; k < n; k++) out[k] = sum_lanes(acc0[k], acc1[k], lanes);
 }
 
-INLINE void q8_0_rows(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
-                      const float *da, const int16_t *a16, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
-                      int32_t out_offset, int32_t out_width) {
-    const int64_t bytes = Q8_0_BYTES;
+INLINE void blocks32(const uint8_t *w, int q4, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
+                     const float *da, const int16_t *ps8, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
+                     int32_t out_offset, int32_t out_width) {
+    const int64_t bytes = q4 ? Q4_0_BYTES : Q8_0_BYTES;
     const int32_t whole = a_from + (a_to - a_from) / RB * RB;
     for (int32_t row = row_from; row < row_to; row++) {
         const uint8_t *xr = w + (int64_t) row * blocks * bytes;
         float sums[RB];
         for (int32_t r0 = a_from; r0 < whole; r0 += RB) {
-            row32(xr, blocks, qai, da, a16, r0, RB, lanes, sums);
+            row32(xr, q4, blocks, qai, da, ps8, r0, RB, lanes, sums);
             for (int k = 0; k < RB; k++) out[out_offset + (int64_t) (r0 + k) * out_width + row] = sums[k];
         }
         for (int32_t r = whole; r < a_to; r++) {
-            row32(xr, blocks, qai, da, a16, r, 1, lanes, sums);
+            row32(xr, q4, blocks, qai, da, ps8, r, 1, lanes, sums);
             out[out_offset + (int64_t) r * out_width + row] = sums[0];
         }
     }
@@ -327,104 +330,13 @@ INLINE void q8_0_rows(const uint8_t *w, int32_t blocks, int32_t row_from, int32_
 void mirrorsd_q8_0(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
                    const float *da, const int16_t *a16, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
                    int32_t out_offset, int32_t out_width) {
-    if (lanes == 16) q8_0_rows(w, blocks, row_from, row_to, qai, da, a16, a_from, a_to, 16, out, out_offset, out_width);
-    else q8_0_rows(w, blocks, row_from, row_to, qai, da, a16, a_from, a_to, 8, out, out_offset, out_width);
+    if (lanes == 16) blocks32(w, 0, blocks, row_from, row_to, qai, da, a16, a_from, a_to, 16, out, out_offset, out_width);
+    else blocks32(w, 0, blocks, row_from, row_to, qai, da, a16, a_from, a_to, 8, out, out_offset, out_width);
 }
 
-/*
- * Q4_0 in its own order (Q4_0Kernel): block b's exact integer sum goes into lane b mod 8 of eight float
- * accumulators, scaled by F16(d_w) * d_a with one fused multiply-add per eight blocks, and the lanes are added as
- * Q4_0Kernel.sumLanes8 adds them. A block's sum: maddubs pairs the nibbles (lo_i, hi_i) with the activations
- * (a_i, a_i+16) (each pair at most 2 * 15 * 127), pmaddwd by ones adds the pairs, and eight blocks' eight ints are
- * added across by a tree of hadds; then 8 * sum(a) (bsum8, one int per block) comes off for the offset of 8.
- */
-
-/* Lane j: the sum of s[j]'s eight ints (exact, in any order). */
-INLINE __m256i across8(const __m256i s[8]) {
-    __m256i h0 = _mm256_hadd_epi32(_mm256_hadd_epi32(s[0], s[1]), _mm256_hadd_epi32(s[2], s[3]));
-    __m256i h1 = _mm256_hadd_epi32(_mm256_hadd_epi32(s[4], s[5]), _mm256_hadd_epi32(s[6], s[7]));
-    return _mm256_add_epi32(_mm256_permute2x128_si256(h0, h1, 0x20), _mm256_permute2x128_si256(h0, h1, 0x31));
-}
-
-/* The F16 scales of the eight blocks from x as floats: one gather of the ints at the blocks' starts. */
-INLINE __m256 q4_0_scales8(const uint8_t *x) {
-    const __m256i at = _mm256_setr_epi32(0, Q4_0_BYTES, 2 * Q4_0_BYTES, 3 * Q4_0_BYTES, 4 * Q4_0_BYTES, 5 * Q4_0_BYTES,
-                                         6 * Q4_0_BYTES, 7 * Q4_0_BYTES);
-    const __m256i low = _mm256_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1,
-                                         0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1);
-    __m256i f = _mm256_shuffle_epi8(_mm256_i32gather_epi32((const int *) x, at, 1), low);
-    return _mm256_cvtph_ps(_mm256_castsi256_si128(_mm256_permute4x64_epi64(f, 0x08)));
-}
-
-/* Eight blocks' lane sums: s[j] for blocks b0 + j; q holds the activation row's bytes from block b0. */
-INLINE __m256i q4_0_sums8(const __m256i *wq, const int8_t *q, const int32_t *bsum8) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256i s[8];
-    for (int j = 0; j < 8; j++) s[j] = _mm256_madd_epi16(_mm256_maddubs_epi16(wq[j], _mm256_loadu_si256((const __m256i *) (q + 32 * j))), ones);
-    return _mm256_sub_epi32(across8(s), _mm256_loadu_si256((const __m256i *) bsum8));
-}
-
-/*
- * A group of eight blocks b0 .. b0 + 7 of weight row xr (whole, or the row's last nb < 8 blocks, padded with zero
- * weights and scales: 0 * 0 leaves a lane as it was) unpacked into wq, with their scales into dw.
- */
-INLINE void q4_0_group(const uint8_t *xr, int32_t b0, int32_t nb, __m256i wq[8], __m256 *dw) {
-    const uint8_t *x = xr + (int64_t) b0 * Q4_0_BYTES;
-    if (nb == 8) {
-        for (int j = 0; j < 8; j++) wq[j] = q4_0_interleaved(x + j * Q4_0_BYTES);
-        *dw = q4_0_scales8(x);
-        return;
-    }
-    float d[8] = {0};
-    for (int j = 0; j < 8; j++) wq[j] = j < nb ? q4_0_interleaved(x + j * Q4_0_BYTES) : _mm256_setzero_si256();
-    for (int j = 0; j < nb; j++) d[j] = f16(x + j * Q4_0_BYTES);
-    *dw = _mm256_loadu_ps(d);
-}
-
-/* Activation row r's accumulators after a group: acc + (sum as float) * (dw * da), each lane one fused multiply-add. */
-INLINE __m256 q4_0_step(__m256 acc, const __m256i wq[8], __m256 dw, const int8_t *qai, const float *da,
-                        const int32_t *bsum8, int64_t r, int32_t blocks, int32_t b0, int32_t nb) {
-    const int64_t o = r * blocks + b0;
-    if (nb == 8) {
-        __m256i isum = q4_0_sums8(wq, qai + 32 * o, bsum8 + o);
-        return _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(dw, _mm256_loadu_ps(da + o)), acc);
-    }
-    /* the short last group: activations, scales and sums copied out with zeros past the row's end */
-    int8_t q[8 * 32] = {0};
-    int32_t bs[8] = {0};
-    float d[8] = {0};
-    memcpy(q, qai + 32 * o, 32 * (size_t) nb);
-    memcpy(bs, bsum8 + o, 4 * (size_t) nb);
-    memcpy(d, da + o, 4 * (size_t) nb);
-    __m256i isum = q4_0_sums8(wq, q, bs);
-    return _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(dw, _mm256_loadu_ps(d)), acc);
-}
-
-/*
- * Weight rows [row_from, row_to) against activation rows [a_from, a_to): each group of eight blocks of a weight
- * row is unpacked once, then every activation row takes its step from the same registers; the rows' accumulators
- * wait in acc between groups (one activation row: in a register).
- */
 void mirrorsd_q4_0(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
-                   const float *da, const int32_t *bsum8, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
+                   const float *da, const int16_t *ps8, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
                    int32_t out_offset, int32_t out_width) {
-    (void) lanes; /* Q4_0's lanes are eight on every machine */
-    const int64_t row_bytes = (int64_t) blocks * Q4_0_BYTES;
-    const int32_t n = a_to - a_from;
-    __m256 acc_many[n > 1 ? n : 1];
-    for (int32_t row = row_from; row < row_to; row++) {
-        const uint8_t *xr = w + row * row_bytes;
-        __m256 acc = _mm256_setzero_ps();
-        for (int32_t k = 0; k < n; k++) acc_many[k] = acc;
-        for (int32_t b0 = 0; b0 < blocks; b0 += 8) {
-            const int32_t nb = blocks - b0 < 8 ? blocks - b0 : 8;
-            __m256i wq[8];
-            __m256 dw;
-            q4_0_group(xr, b0, nb, wq, &dw);
-            if (n == 1) acc = q4_0_step(acc, wq, dw, qai, da, bsum8, a_from, blocks, b0, nb);
-            else for (int32_t k = 0; k < n; k++) acc_many[k] = q4_0_step(acc_many[k], wq, dw, qai, da, bsum8, a_from + k, blocks, b0, nb);
-        }
-        if (n == 1) out[out_offset + (int64_t) a_from * out_width + row] = sum_lanes(acc, acc, 8);
-        else for (int32_t k = 0; k < n; k++) out[out_offset + (int64_t) (a_from + k) * out_width + row] = sum_lanes(acc_many[k], acc_many[k], 8);
-    }
+    if (lanes == 16) blocks32(w, 1, blocks, row_from, row_to, qai, da, ps8, a_from, a_to, 16, out, out_offset, out_width);
+    else blocks32(w, 1, blocks, row_from, row_to, qai, da, ps8, a_from, a_to, 8, out, out_offset, out_width);
 }

@@ -14,9 +14,6 @@
 
 #define RB8 8
 
-void mirrorsd_q4_0(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
-                   const float *da, const int32_t *bsum8, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
-                   int32_t out_offset, int32_t out_width);
 K_KERNEL(mirrorsd_q4_k);
 K_KERNEL(mirrorsd_q5_k);
 K_KERNEL(mirrorsd_q6_k);
@@ -155,65 +152,3 @@ INLINE void k_quant8(const uint8_t *w, enum k_format f, int32_t blocks, int32_t 
 K8_ENTRY(mirrorsd_q4_k_vnni, Q4_K)
 K8_ENTRY(mirrorsd_q5_k_vnni, Q5_K)
 K8_ENTRY(mirrorsd_q6_k_vnni, Q6_K)
-
-/*
- * Q4_0 in its eight lanes (Q4_0Kernel; the AVX2 kernel in cpu_kernels.c), for batches of activation rows: a zmm
- * register holds two blocks' nibbles as bytes (lo_i, hi_i) against their 64 activation bytes (a_i, a_i+16), and
- * vpdpbusd forms sixteen sums of four products (at most 4 * 15 * 127, exact); a tree of shuffles adds each block's
- * eight to its total, eight blocks into one ymm register, which then takes the AVX2 kernel's steps.
- */
-INLINE __m512i q4_0_pair(const uint8_t *x) { /* blocks x and x + 18, as (lo_i, hi_i) bytes */
-    __m256i b = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *) (x + 2))),
-                                        _mm_loadu_si128((const __m128i *) (x + Q4_0_BYTES + 2)), 1);
-    __m512i s = _mm512_cvtepu8_epi16(b);
-    return _mm512_and_si512(_mm512_or_si512(s, _mm512_slli_epi16(s, 4)), _mm512_set1_epi16(0x0F0F));
-}
-
-/* Lane j: block j's total, from z[p] holding blocks 2p (ints 0..7) and 2p + 1 (ints 8..15). */
-INLINE __m256i q4_0_totals(const __m512i z[4]) {
-    __m512i t[4];
-    for (int p = 0; p < 4; p++) t[p] = _mm512_add_epi32(z[p], _mm512_shuffle_i64x2(z[p], z[p], 0xB1)); /* 128-bit lanes 0+1, 2+3 */
-    __m512i u = _mm512_shuffle_i64x2(t[0], t[1], 0x88), v = _mm512_shuffle_i64x2(t[2], t[3], 0x88); /* blocks 0..3, 4..7 */
-    __m512i q = _mm512_add_epi32(_mm512_unpacklo_epi32(u, v), _mm512_unpackhi_epi32(u, v));
-    q = _mm512_add_epi32(q, _mm512_shuffle_epi32(q, _MM_PERM_BADC)); /* 128-bit lane k: block k in int 0, block 4 + k in int 1 */
-    return _mm512_castsi512_si256(_mm512_permutexvar_epi32(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0), q));
-}
-
-void mirrorsd_q4_0_vnni(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *qai,
-                        const float *da, const int32_t *bsum8, int32_t a_from, int32_t a_to, int32_t lanes, float *out,
-                        int32_t out_offset, int32_t out_width) {
-    const int32_t n = a_to - a_from, whole = blocks / 8 * 8;
-    if (n < 2 || whole < blocks) { /* one row, or rows ending in a short group: the AVX2 kernel */
-        mirrorsd_q4_0(w, blocks, row_from, row_to, qai, da, bsum8, a_from, a_to, lanes, out, out_offset, out_width);
-        return;
-    }
-    const int64_t row_bytes = (int64_t) blocks * Q4_0_BYTES;
-    const __m256i at = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(Q4_0_BYTES));
-    const __m256i low = _mm256_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1,
-                                         0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1);
-    __m256 acc[n];
-    for (int32_t row = row_from; row < row_to; row++) {
-        const uint8_t *xr = w + row * row_bytes;
-        for (int32_t k = 0; k < n; k++) acc[k] = _mm256_setzero_ps();
-        for (int32_t b0 = 0; b0 < blocks; b0 += 8) {
-            const uint8_t *x = xr + (int64_t) b0 * Q4_0_BYTES;
-            __m512i wq[4];
-            for (int p = 0; p < 4; p++) wq[p] = q4_0_pair(x + 2 * p * Q4_0_BYTES);
-            __m256i f = _mm256_shuffle_epi8(_mm256_i32gather_epi32((const int *) x, at, 1), low);
-            const __m256 dw = _mm256_cvtph_ps(_mm256_castsi256_si128(_mm256_permute4x64_epi64(f, 0x08)));
-            for (int32_t k = 0; k < n; k++) {
-                const int64_t o = (int64_t) (a_from + k) * blocks + b0;
-                const int8_t *q = qai + 32 * o;
-                __m512i z[4];
-                for (int p = 0; p < 4; p++) z[p] = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wq[p], _mm512_loadu_si512((const void *) (q + 64 * p)));
-                __m256i isum = _mm256_sub_epi32(q4_0_totals(z), _mm256_loadu_si256((const __m256i *) (bsum8 + o)));
-                acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(dw, _mm256_loadu_ps(da + o)), acc[k]);
-            }
-        }
-        for (int32_t k = 0; k < n; k++) {
-            __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[k]), _mm256_extractf128_ps(acc[k], 1));
-            h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-            out[out_offset + (int64_t) (a_from + k) * out_width + row] = _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)));
-        }
-    }
-}

@@ -43,26 +43,25 @@ import org.slf4j.LoggerFactory;
 public final class NativeKernels {
     private static final Logger log = LoggerFactory.getLogger(NativeKernels.class);
     static final String LIBRARY = "native/linux-x86_64/libmirrorsd_cpu.so";
-    private static final int ABI = 5;
+    private static final int ABI = 4;
     /**
-     * Float lanes the Q8_0 kernels reproduce: Q8_0's Java kernel accumulates in the preferred species' lanes, and the
-     * C kernels know 8 (AVX2) and 16 (AVX-512). (Q4_0 adds in eight lanes everywhere.)
+     * Float lanes the blocks-of-32 kernels reproduce: Q8_0's and Q4_0's Java kernels accumulate in the preferred
+     * species' lanes, and the C kernels know 8 (AVX2) and 16 (AVX-512).
      */
     private static final boolean LANES_KNOWN = VectorKernels.floatLanes() == 8 || VectorKernels.floatLanes() == 16;
 
     private static final MethodHandle Q4_K, Q5_K, Q6_K, Q8_0, Q4_0;
     /**
-     * Q8_0 with AVX-512, the same bits in fewer instructions: bound only where the CPU has AVX-512 F and BW and the
-     * JVM's float species has 16 lanes (the lanes it reproduces); null elsewhere, or under
+     * Q8_0 and Q4_0 with AVX-512, the same bits in fewer instructions: bound only where the CPU has AVX-512 F and BW
+     * and the JVM's float species has 16 lanes (the lanes they reproduce); null elsewhere, or under
      * {@code -Dmirrorsd.cpu.isa=avx2}.
      */
-    private static final MethodHandle Q8_0_WIDE;
+    private static final MethodHandle Q8_0_WIDE, Q4_0_WIDE;
     /**
-     * Q4_K, Q5_K and Q6_K against eight activation rows at a time, and Q4_0 against batches of them, with AVX-512
-     * VNNI (fewer rows: the AVX2 kernels), the same bits again: bound where the CPU has AVX-512 F, BW and VNNI,
-     * unless {@code -Dmirrorsd.cpu.isa=avx2}.
+     * Q4_K, Q5_K and Q6_K against eight activation rows at a time with AVX-512 VNNI (fewer rows: the AVX2 kernels),
+     * the same bits again: bound where the CPU has AVX-512 F, BW and VNNI, unless {@code -Dmirrorsd.cpu.isa=avx2}.
      */
-    private static final MethodHandle Q4_K_WIDE, Q5_K_WIDE, Q6_K_WIDE, Q4_0_WIDE;
+    private static final MethodHandle Q4_K_WIDE, Q5_K_WIDE, Q6_K_WIDE;
     /** Why the native kernels are off, or null when they are on. */
     private static final String UNAVAILABLE;
 
@@ -80,10 +79,10 @@ public final class NativeKernels {
         Q8_0 = handles[3];
         Q4_0 = handles[4];
         Q8_0_WIDE = handles[5];
-        Q4_K_WIDE = handles[6];
-        Q5_K_WIDE = handles[7];
-        Q6_K_WIDE = handles[8];
-        Q4_0_WIDE = handles[9];
+        Q4_0_WIDE = handles[6];
+        Q4_K_WIDE = handles[7];
+        Q5_K_WIDE = handles[8];
+        Q6_K_WIDE = handles[9];
         UNAVAILABLE = why;
         log.info("CPU quantised matmuls: {}", describe());
     }
@@ -114,12 +113,12 @@ public final class NativeKernels {
         MethodHandle vnni = linker.downcallHandle(lib.findOrThrow("mirrorsd_cpu_avx512_vnni"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
         if (VectorKernels.floatLanes() == 16 && (int) avx512.invokeExact() == 1) {
             handles[5] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q8_0_avx512"), kernel, critical);
+            handles[6] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_0_avx512"), kernel, critical);
         }
         if ((int) vnni.invokeExact() == 1) { // the K formats' integers do not depend on the JVM's lanes
-            handles[6] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_k_vnni"), kernel, critical);
-            handles[7] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q5_k_vnni"), kernel, critical);
-            handles[8] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q6_k_vnni"), kernel, critical);
-            handles[9] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_0_vnni"), kernel, critical);
+            handles[7] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q4_k_vnni"), kernel, critical);
+            handles[8] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q5_k_vnni"), kernel, critical);
+            handles[9] = linker.downcallHandle(lib.findOrThrow("mirrorsd_q6_k_vnni"), kernel, critical);
         }
         return null;
     }
@@ -140,33 +139,21 @@ public final class NativeKernels {
         return UNAVAILABLE == null;
     }
 
-    /** True when Q8_0 runs its AVX-512 kernel here. */
+    /** True when Q8_0 and Q4_0 run their AVX-512 kernels here. */
     static boolean wide() {
-        return Q8_0_WIDE != null;
+        return Q4_0_WIDE != null;
     }
 
-    /** True when the K formats' batches of eight rows and Q4_0's batches run their AVX-512 VNNI kernels here. */
+    /** True when the K formats' batches of eight rows run their AVX-512 VNNI kernels here. */
     static boolean wideK() {
         return Q4_K_WIDE != null;
-    }
-
-    /** True when {@code w}'s format has an AVX-512 kernel here (which {@link #matvec} then runs). */
-    static boolean hasWide(Tensor w) {
-        return switch (w) {
-            case Q4_KTensor t -> wideK();
-            case Q5_KTensor t -> wideK();
-            case Q6_KTensor t -> wideK();
-            case Q8_0Tensor t -> wide();
-            case Q4_0Tensor t -> wideK();
-            default -> false;
-        };
     }
 
     /** One line for the start-up log: which kernels the quantised formats run on, and why. */
     public static String describe() {
         if (!available()) return "Java kernels for every format (native kernels " + UNAVAILABLE + ")";
-        String q8 = !LANES_KNOWN ? "" : wide() ? "; AVX-512 kernel for Q8_0" : ", Q8_0";
-        return "native AVX2 kernels for Q4_0, Q4_K, Q5_K, Q6_K" + (wideK() ? " (AVX-512 VNNI for batches)" : "") + q8;
+        String blocks32 = !LANES_KNOWN ? "" : wide() ? "; AVX-512 kernels for Q8_0, Q4_0" : ", Q8_0, Q4_0";
+        return "native AVX2 kernels for Q4_K, Q5_K, Q6_K" + (wideK() ? " (AVX-512 VNNI for batches of 8 rows)" : "") + blocks32;
     }
 
     /** True when {@code w}'s format runs natively here (so its activations need no float copies for the tiles). */
@@ -176,7 +163,7 @@ public final class NativeKernels {
             case Q5_KTensor t -> true;
             case Q6_KTensor t -> true;
             case Q8_0Tensor t -> LANES_KNOWN;
-            case Q4_0Tensor t -> true; // eight lanes on every machine
+            case Q4_0Tensor t -> LANES_KNOWN;
             default -> false;
         };
     }
@@ -188,28 +175,28 @@ public final class NativeKernels {
      */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth) {
-        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, hasWide(w));
+        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, w.ggmlType().blockSize() == 256 ? wideK() : wide());
     }
 
     /** As above, with the AVX2 kernels when {@code wide} is false (tests hold both to the Java bits). */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth, boolean wide) {
         if (!handles(w)) return false;
-        if (wide && !hasWide(w)) throw new IllegalStateException("no AVX-512 kernel for " + w.ggmlType() + " here");
+        if (wide && !(w.ggmlType().blockSize() == 256 ? wideK() : wide())) throw new IllegalStateException("no AVX-512 kernels for " + w.ggmlType() + " here");
         if (rowFrom >= rowTo || aFrom >= aTo) return true;
         MethodHandle kernel;
         MemorySegment data;
         int blockBytes, blocks, lastArg;
         byte[] values;
         float[] scales;
-        Object sums; // a short[] or an int[]
+        short[] sums;
         switch (w) {
             case Q4_KTensor t -> { kernel = wide ? Q4_K_WIDE : Q4_K; data = t.data(); blockBytes = Q4_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
             case Q5_KTensor t -> { kernel = wide ? Q5_K_WIDE : Q5_K; data = t.data(); blockBytes = Q5_KTensor.BLOCK_BYTES; sums = a.bsums32KShort; }
             case Q6_KTensor t -> { kernel = wide ? Q6_K_WIDE : Q6_K; data = t.data(); blockBytes = Q6_KTensor.BLOCK_BYTES; sums = a.bsumsKShort; }
-            // Q8_0: the AVX2 one-row loop reads the shorts in order, AVX-512 interleaved; Q4_0 the blocks' sums
+            // AVX2: Q8_0's one-row loop reads the shorts in order, Q4_0 the pair sums; AVX-512 reads interleaved shorts
             case Q8_0Tensor t -> { kernel = wide ? Q8_0_WIDE : Q8_0; data = t.data(); blockBytes = Q8_0Tensor.BLOCK_BYTES; sums = wide ? a.q32InterleavedShort : a.q32Short; }
-            case Q4_0Tensor t -> { kernel = wide ? Q4_0_WIDE : Q4_0; data = t.data(); blockBytes = Q4_0Tensor.BLOCK_BYTES; sums = a.q32Sums8; }
+            case Q4_0Tensor t -> { kernel = wide ? Q4_0_WIDE : Q4_0; data = t.data(); blockBytes = Q4_0Tensor.BLOCK_BYTES; sums = wide ? a.q32InterleavedShort : a.q32PairSums8; }
             default -> throw new AssertionError(w);
         }
         boolean superBlocks = w.ggmlType().blockSize() == 256;
@@ -228,10 +215,9 @@ public final class NativeKernels {
         if (outOffset + (long) aFrom * outWidth + rowFrom < 0 || lastOut >= out.length) {
             throw new IndexOutOfBoundsException("output " + lastOut + " of " + out.length);
         }
-        MemorySegment sumsSegment = sums instanceof int[] ints ? MemorySegment.ofArray(ints) : MemorySegment.ofArray((short[]) sums);
         try {
             kernel.invokeExact(data, blocks, rowFrom, rowTo, MemorySegment.ofArray(values), MemorySegment.ofArray(scales),
-                    sumsSegment, aFrom, aTo, lastArg, MemorySegment.ofArray(out), outOffset, outWidth);
+                    MemorySegment.ofArray(sums), aFrom, aTo, lastArg, MemorySegment.ofArray(out), outOffset, outWidth);
         } catch (Throwable e) {
             throw new IllegalStateException("native " + w.ggmlType() + " kernel failed", e);
         }

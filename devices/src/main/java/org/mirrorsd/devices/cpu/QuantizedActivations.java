@@ -51,10 +51,10 @@ public final class QuantizedActivations {
     float[] s32;
     /**
      * For {@link NativeKernels}: each block's values as bytes interleaved (a_0, a_16, a_1, a_17, ...), the pairs the
-     * Java kernels' short lanes add, and 8 sum(a) per block, which Q4_0's offset of 8 subtracts.
+     * Java kernels' short lanes add, and 8 (a_i + a_i+16) per lane, which Q4_0's offset of 8 subtracts.
      */
     byte[] q32Interleaved;
-    int[] q32Sums8;
+    short[] q32PairSums8;
     /** The interleaved values as shorts, for the AVX-512 kernels' pmaddwd (made only where those run). */
     short[] q32InterleavedShort;
     /** Blocks of 256: values, F32 scales, sums of each 16 values. */
@@ -148,7 +148,7 @@ public final class QuantizedActivations {
         s32 = new float[rows * blocks];
         if (NATIVE) {
             q32Interleaved = new byte[rows * width];
-            q32Sums8 = new int[rows * blocks];
+            q32PairSums8 = new short[rows * width / 2];
         }
         if (WIDE) q32InterleavedShort = new short[rows * width];
         eachRow(this::quantizeRows32);
@@ -174,8 +174,8 @@ public final class QuantizedActivations {
                 for (int i = 0; NATIVE && i < 16; i++) {
                     q32Interleaved[o + 2 * i] = (byte) q32Short[o + i];
                     q32Interleaved[o + 2 * i + 1] = (byte) q32Short[o + 16 + i];
+                    q32PairSums8[o / 2 + i] = (short) (8 * (q32Short[o + i] + q32Short[o + 16 + i]));
                 }
-                if (NATIVE) q32Sums8[r * blocks + b] = 8 * sum;
                 for (int i = 0; WIDE && i < 16; i++) {
                     q32InterleavedShort[o + 2 * i] = q32Short[o + i];
                     q32InterleavedShort[o + 2 * i + 1] = q32Short[o + 16 + i];

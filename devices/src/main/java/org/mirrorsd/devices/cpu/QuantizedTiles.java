@@ -36,7 +36,6 @@ final class QuantizedTiles {
     /** Four lanes: the tile's four weight rows side by side in the super-blocks' final scaling. */
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
 
     static {
         if (FL != I.length()) throw new IllegalStateException("float and int vectors differ in lanes: " + FL + " vs " + I.length());
@@ -89,7 +88,6 @@ final class QuantizedTiles {
                                  float[] out, int outOffset, int outWidth) {
         int n = 32 * blocks;
         float[] values = new float[TILE * n], scales = new float[TILE * blocks], sums = new float[TILE * FL];
-        float[] groups = new float[2 * TILE * Q4_0Kernel.LANES];
         float[] qa = a.q32Float();
         for (int row = rowFrom; row < rowTo; row += TILE) {
             for (int k = 0; k < TILE; k++) {
@@ -97,24 +95,33 @@ final class QuantizedTiles {
                 else Q4_0Kernel.unpack(w, row + k, blocks, values, k * n, scales, k * blocks);
             }
             for (int r = 0; r < a.rows; r++) {
-                if (q8) tile32(values, scales, n, blocks, qa, a.d32, r * a.width, r * blocks, sums);
-                else tileQ4_0(values, scales, n, blocks, qa, a.d32, r * a.width, r * blocks, sums, groups);
+                tile32(values, scales, n, blocks, qa, a.d32, r * a.width, r * blocks, sums);
                 for (int k = 0; k < TILE; k++) out[outOffset + r * outWidth + row + k] = sums[k];
             }
         }
     }
 
     /**
-     * Q8_0: four unpacked weight rows against one activation row. Lane i of block b holds the integer sum the integer
-     * kernel's lane i holds, sum_m w[i + FL m] a[i + FL m] (at most 32 * 128 * 127 < 2^24: exact), and is scaled
+     * Four unpacked weight rows against one activation row. Lane i of block b holds the integer sum the integer
+     * kernels' lane i holds, sum_m w[i + FL m] a[i + FL m] (at most 32 * 128 * 127 < 2^24: exact), and is scaled
      * into the accumulator by the same fma with the same scale, F16(d_w) * d_a. (Four by two spilled registers and
      * ran at two thirds of this speed.)
      */
     static void tile32(float[] v, float[] s, int n, int blocks, float[] qa, float[] da, int q0, int d0, float[] sums) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
         for (int b = 0, i = 0; b < blocks; b++, i += 32) {
-            FloatVector p0 = blockLanes(v, i, qa, q0 + i), p1 = blockLanes(v, n + i, qa, q0 + i);
-            FloatVector p2 = blockLanes(v, 2 * n + i, qa, q0 + i), p3 = blockLanes(v, 3 * n + i, qa, q0 + i);
+            FloatVector x = FloatVector.fromArray(F, qa, q0 + i);
+            FloatVector p0 = FloatVector.fromArray(F, v, i).mul(x);
+            FloatVector p1 = FloatVector.fromArray(F, v, n + i).mul(x);
+            FloatVector p2 = FloatVector.fromArray(F, v, 2 * n + i).mul(x);
+            FloatVector p3 = FloatVector.fromArray(F, v, 3 * n + i).mul(x);
+            for (int m = FL; m < 32; m += FL) {
+                x = FloatVector.fromArray(F, qa, q0 + i + m);
+                p0 = FloatVector.fromArray(F, v, i + m).fma(x, p0);
+                p1 = FloatVector.fromArray(F, v, n + i + m).fma(x, p1);
+                p2 = FloatVector.fromArray(F, v, 2 * n + i + m).fma(x, p2);
+                p3 = FloatVector.fromArray(F, v, 3 * n + i + m).fma(x, p3);
+            }
             float d = da[d0 + b];
             c0 = p0.fma(FloatVector.broadcast(F, s[b] * d), c0);
             c1 = p1.fma(FloatVector.broadcast(F, s[blocks + b] * d), c1);
@@ -129,51 +136,6 @@ final class QuantizedTiles {
         c2.intoArray(sums, 2 * FL);
         c3.intoArray(sums, 3 * FL);
         for (int k = 0; k < TILE; k++) sums[k] = VectorKernels.sumLanes(sums, k * FL);
-    }
-
-    /**
-     * One block's FL lanes: lane i is sum_m v[vOff + i + FL m] qa[qOff + i + FL m], every product and sum an exact
-     * integer in floats (the Java kernels' lane i for Q8_0).
-     */
-    private static FloatVector blockLanes(float[] v, int vOff, float[] qa, int qOff) {
-        FloatVector p = FloatVector.fromArray(F, v, vOff).mul(FloatVector.fromArray(F, qa, qOff));
-        for (int m = FL; m < 32; m += FL) p = FloatVector.fromArray(F, v, vOff + m).fma(FloatVector.fromArray(F, qa, qOff + m), p);
-        return p;
-    }
-
-    /**
-     * Q4_0's order ({@link Q4_0Kernel}): four unpacked weight rows against one activation row, block b's integer sum
-     * (its lanes' partial sums are integers below 2^24, so the float additions are exact in any order) scaled into
-     * lane b mod 8 of the row's eight accumulators. {@code groups}: room for a group of eight blocks' sums and
-     * scales, four rows of each.
-     */
-    static void tileQ4_0(float[] v, float[] s, int n, int blocks, float[] qa, float[] da, int q0, int d0, float[] sums,
-                         float[] groups) {
-        final int g = Q4_0Kernel.LANES, sc = TILE * g;
-        FloatVector c0 = FloatVector.zero(F8), c1 = FloatVector.zero(F8), c2 = FloatVector.zero(F8), c3 = FloatVector.zero(F8);
-        for (int b0 = 0; b0 < blocks; b0 += g) {
-            int nb = Math.min(g, blocks - b0);
-            for (int j = 0; j < nb; j++) {
-                int b = b0 + j, i = 32 * b;
-                float d = da[d0 + b];
-                for (int k = 0; k < TILE; k++) {
-                    groups[k * g + j] = blockLanes(v, k * n + i, qa, q0 + i).reduceLanes(VectorOperators.ADD);
-                    groups[sc + k * g + j] = s[k * blocks + b] * d;
-                }
-            }
-            for (int j = nb; j < g; j++) {
-                for (int k = 0; k < TILE; k++) groups[k * g + j] = groups[sc + k * g + j] = 0;
-            }
-            c0 = FloatVector.fromArray(F8, groups, 0).fma(FloatVector.fromArray(F8, groups, sc), c0);
-            c1 = FloatVector.fromArray(F8, groups, g).fma(FloatVector.fromArray(F8, groups, sc + g), c1);
-            c2 = FloatVector.fromArray(F8, groups, 2 * g).fma(FloatVector.fromArray(F8, groups, sc + 2 * g), c2);
-            c3 = FloatVector.fromArray(F8, groups, 3 * g).fma(FloatVector.fromArray(F8, groups, sc + 3 * g), c3);
-        }
-        c0.intoArray(groups, 0);
-        c1.intoArray(groups, g);
-        c2.intoArray(groups, 2 * g);
-        c3.intoArray(groups, 3 * g);
-        for (int k = 0; k < TILE; k++) sums[k] = Q4_0Kernel.sumLanes8(groups, k * g);
     }
 
     // ---- super-blocks of 256 (Q4_K, Q5_K, Q6_K) ----
