@@ -39,7 +39,7 @@ class NativeKernelsTest {
         assertTrue(VectorKernels.javaIntegerKernel(t, 0, t.rows(), a, 0, rows, java, 0, t.rows()));
         assertTrue(NativeKernels.matvec(t, 0, t.rows(), a, 0, rows, nat, 0, t.rows(), false));
         assertSameBits(java, nat, t.name() + " with " + rows + " activation rows");
-        if (t.ggmlType().blockSize() == 256 ? NativeKernels.wideK() : NativeKernels.wide()) { // the AVX-512 kernels this CPU runs instead
+        if (NativeKernels.hasWide(t)) { // the AVX-512 kernel this CPU runs instead
             float[] wide = new float[rows * t.rows()];
             assertTrue(NativeKernels.matvec(t, 0, t.rows(), a, 0, rows, wide, 0, t.rows(), true));
             assertSameBits(java, wide, t.name() + " with " + rows + " activation rows, AVX-512");
@@ -63,7 +63,9 @@ class NativeKernelsTest {
     void randomBlocksGiveTheJavaBits() {
         assumeTrue(NativeKernels.available(), NativeKernels.describe());
         for (GgmlType type : TYPES) {
-            for (int cols : new int[] {256, 1024, 2816 / 256 * 256}) {
+            // blocks of 32: also rows of 3 and 13 blocks (the loops' two-block steps and their remainders)
+            int[] widths = type.blockSize() == 256 ? new int[] {256, 1024, 2816} : new int[] {96, 256, 416, 1024, 2816};
+            for (int cols : widths) {
                 Tensor t = filled(type, 7, cols, -1, 0.02f);
                 for (int rows : new int[] {1, 2, 3, 5, 8, 12, 13, 16}) { // every grouping of rows the kernels make
                     float[] in = new float[rows * cols];

@@ -85,6 +85,19 @@ class QuantizedTilesTest {
         }
     }
 
+    /** Blocks of 32 in rows of any block count, odd ones included. */
+    @Test
+    void rowsOfAnyBlockCountKeepTheIntegerBits() {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+            for (int cols : new int[] {32, 96, 416, 800}) {
+                Tensor t = filled(type, 8, cols, -1, 0.02f);
+                float[] in = new float[5 * cols];
+                for (int i = 0; i < in.length; i++) in[i] = (float) random.nextGaussian();
+                assertSameBits(t, in, 5);
+            }
+        }
+    }
+
     /** Weight rows split anywhere between calls (the thread split), tiles of four and remainders mixed. */
     @Test
     void rowSplitsDoNotChangeBits() {

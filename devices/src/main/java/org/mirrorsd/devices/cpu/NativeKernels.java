@@ -149,6 +149,11 @@ public final class NativeKernels {
         return Q4_K_WIDE != null;
     }
 
+    /** True when {@code w}'s format has an AVX-512 kernel here (which {@link #matvec} then runs). */
+    static boolean hasWide(Tensor w) {
+        return w.ggmlType().blockSize() == 256 ? wideK() : wide();
+    }
+
     /** One line for the start-up log: which kernels the quantised formats run on, and why. */
     public static String describe() {
         if (!available()) return "Java kernels for every format (native kernels " + UNAVAILABLE + ")";
@@ -175,14 +180,14 @@ public final class NativeKernels {
      */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth) {
-        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, w.ggmlType().blockSize() == 256 ? wideK() : wide());
+        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, hasWide(w));
     }
 
     /** As above, with the AVX2 kernels when {@code wide} is false (tests hold both to the Java bits). */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth, boolean wide) {
         if (!handles(w)) return false;
-        if (wide && !(w.ggmlType().blockSize() == 256 ? wideK() : wide())) throw new IllegalStateException("no AVX-512 kernels for " + w.ggmlType() + " here");
+        if (wide && !hasWide(w)) throw new IllegalStateException("no AVX-512 kernel for " + w.ggmlType() + " here");
         if (rowFrom >= rowTo || aFrom >= aTo) return true;
         MethodHandle kernel;
         MemorySegment data;
