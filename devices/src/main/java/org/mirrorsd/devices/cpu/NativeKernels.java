@@ -180,7 +180,9 @@ public final class NativeKernels {
      */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth) {
-        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, hasWide(w));
+        // the K formats' AVX-512 kernels take batches of eight rows and pass anything less to the AVX2 ones
+        boolean wide = hasWide(w) && (w.ggmlType().blockSize() != 256 || aTo - aFrom >= 8);
+        return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, wide);
     }
 
     /** As above, with the AVX2 kernels when {@code wide} is false (tests hold both to the Java bits). */
