@@ -129,7 +129,7 @@ INLINE void blocks32(const uint8_t *w, int q4, int32_t blocks, int32_t row_from,
     }
 }
 
-/* The AVX2 entry points' signatures; unused: the bytes (the AVX2 loops') and lanes (always 16 here). */
+/* The AVX2 entry points' signatures; unused: the first activation array (the AVX2 loops' bytes) and lanes (always 16). */
 #define BLOCKS32_ENTRY(name, q4) \
     void name(const uint8_t *w, int32_t blocks, int32_t row_from, int32_t row_to, const int8_t *unused, \
               const float *da, const int16_t *a16, int32_t a_from, int32_t a_to, int32_t lanes, float *out, \

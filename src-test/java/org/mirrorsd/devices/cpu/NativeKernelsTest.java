@@ -34,7 +34,7 @@ class NativeKernelsTest {
     }
 
     private void compare(Tensor t, float[] in, int rows) {
-        QuantizedActivations a = new QuantizedActivations(in, 0, t.cols(), t.cols(), rows).prepare(t);
+        QuantizedActivations a = new QuantizedActivations(in, 0, t.cols(), t.cols(), rows).prepare(t).withAvx2Copies();
         float[] java = new float[rows * t.rows()], nat = new float[rows * t.rows()];
         assertTrue(VectorKernels.javaIntegerKernel(t, 0, t.rows(), a, 0, rows, java, 0, t.rows()));
         assertTrue(NativeKernels.matvec(t, 0, t.rows(), a, 0, rows, nat, 0, t.rows(), false));

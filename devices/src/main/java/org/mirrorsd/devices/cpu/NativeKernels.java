@@ -185,7 +185,19 @@ public final class NativeKernels {
         return matvec(w, rowFrom, rowTo, a, aFrom, aTo, out, outOffset, outWidth, wide);
     }
 
-    /** As above, with the AVX2 kernels when {@code wide} is false (tests hold both to the Java bits). */
+    /** A heap array (bytes or shorts) as a segment; null for null. */
+    private static MemorySegment segment(Object array) {
+        return switch (array) {
+            case byte[] b -> MemorySegment.ofArray(b);
+            case short[] s -> MemorySegment.ofArray(s);
+            case null, default -> null;
+        };
+    }
+
+    /**
+     * As above, with the AVX2 kernels when {@code wide} is false (tests hold both to the Java bits; on an AVX-512
+     * machine the Q8_0/Q4_0 activations need {@link QuantizedActivations#withAvx2Copies} first).
+     */
     static boolean matvec(Tensor w, int rowFrom, int rowTo, QuantizedActivations a, int aFrom, int aTo, float[] out,
                           int outOffset, int outWidth, boolean wide) {
         if (!handles(w)) return false;
@@ -194,7 +206,7 @@ public final class NativeKernels {
         MethodHandle kernel;
         MemorySegment data;
         int blockBytes, blocks, lastArg;
-        byte[] values;
+        MemorySegment values;
         float[] scales;
         short[] sums;
         switch (w) {
@@ -208,7 +220,8 @@ public final class NativeKernels {
         }
         boolean superBlocks = w.ggmlType().blockSize() == 256;
         blocks = w.cols() / w.ggmlType().blockSize();
-        values = superBlocks ? a.qKByte : a.q32Interleaved;
+        // the AVX-512 Q8_0/Q4_0 kernels read the interleaved shorts alone (and ignore this argument)
+        values = segment(superBlocks ? a.qKByte : wide ? a.q32InterleavedShort : a.q32Interleaved);
         scales = superBlocks ? a.dK : a.d32;
         lastArg = superBlocks ? a.width : VectorKernels.floatLanes(); // the K kernels take the row width, the others the lanes
         // C checks no bounds, so everything it will touch is checked here, once per call.
@@ -223,7 +236,7 @@ public final class NativeKernels {
             throw new IndexOutOfBoundsException("output " + lastOut + " of " + out.length);
         }
         try {
-            kernel.invokeExact(data, blocks, rowFrom, rowTo, MemorySegment.ofArray(values), MemorySegment.ofArray(scales),
+            kernel.invokeExact(data, blocks, rowFrom, rowTo, values, MemorySegment.ofArray(scales),
                     MemorySegment.ofArray(sums), aFrom, aTo, lastArg, MemorySegment.ofArray(out), outOffset, outWidth);
         } catch (Throwable e) {
             throw new IllegalStateException("native " + w.ggmlType() + " kernel failed", e);

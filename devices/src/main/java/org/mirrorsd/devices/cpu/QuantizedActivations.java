@@ -76,8 +76,9 @@ public final class QuantizedActivations {
 
     /** The copies only the native kernels read are made only when they run. */
     private static final boolean NATIVE = NativeKernels.available();
-    /** Q8_0/Q4_0 run their AVX-512 kernels, which read {@link #q32InterleavedShort}. */
+    /** Q8_0/Q4_0 run their AVX-512 kernels, which read {@link #q32InterleavedShort}, not the AVX2 kernels' copies. */
     private static final boolean WIDE = NativeKernels.wide();
+    private static final boolean AVX2_COPIES = NATIVE && !WIDE;
 
     /** Threads to quantise several rows with (see {@link #on}); null: the calling thread alone. */
     private WorkerPool pool;
@@ -146,12 +147,35 @@ public final class QuantizedActivations {
         q32Short = new short[rows * width];
         d32 = new float[rows * blocks];
         s32 = new float[rows * blocks];
-        if (NATIVE) {
-            q32Interleaved = new byte[rows * width];
-            q32PairSums8 = new short[rows * width / 2];
-        }
+        if (AVX2_COPIES) allocateAvx2Copies();
         if (WIDE) q32InterleavedShort = new short[rows * width];
         eachRow(this::quantizeRows32);
+    }
+
+    private void allocateAvx2Copies() {
+        q32Interleaved = new byte[rows * width];
+        q32PairSums8 = new short[rows * width / 2];
+    }
+
+    /**
+     * Makes the AVX2 kernels' copies of the Q8_0 values where the AVX-512 kernels run instead (so the matmuls skip
+     * them): for tests that hold both kernels to the Java bits. Call after {@link #prepare}, before any matmul.
+     */
+    QuantizedActivations withAvx2Copies() {
+        if (q32Short != null && q32Interleaved == null) {
+            allocateAvx2Copies();
+            for (int o = 0; o < rows * width; o += 32) avx2Copies(o);
+        }
+        return this;
+    }
+
+    /** The AVX2 kernels' copies of the block at {@code o}: interleaved bytes and 8 (a_i + a_i+16) per lane. */
+    private void avx2Copies(int o) {
+        for (int i = 0; i < 16; i++) {
+            q32Interleaved[o + 2 * i] = (byte) q32Short[o + i];
+            q32Interleaved[o + 2 * i + 1] = (byte) q32Short[o + 16 + i];
+            q32PairSums8[o / 2 + i] = (short) (8 * (q32Short[o + i] + q32Short[o + 16 + i]));
+        }
     }
 
     private void quantizeRows32(int from, int to) {
@@ -171,11 +195,7 @@ public final class QuantizedActivations {
                 }
                 d32[r * blocks + b] = f16Round(d);
                 s32[r * blocks + b] = f16Round(d * sum);
-                for (int i = 0; NATIVE && i < 16; i++) {
-                    q32Interleaved[o + 2 * i] = (byte) q32Short[o + i];
-                    q32Interleaved[o + 2 * i + 1] = (byte) q32Short[o + 16 + i];
-                    q32PairSums8[o / 2 + i] = (short) (8 * (q32Short[o + i] + q32Short[o + 16 + i]));
-                }
+                if (AVX2_COPIES) avx2Copies(o);
                 for (int i = 0; WIDE && i < 16; i++) {
                     q32InterleavedShort[o + 2 * i] = q32Short[o + i];
                     q32InterleavedShort[o + 2 * i + 1] = q32Short[o + 16 + i];
