@@ -43,6 +43,17 @@ static inline float f16(const uint8_t *p) {
     return _cvtsh_ss(h);
 }
 
+/*
+ * The weights stream from memory once per token, and the hardware prefetchers alone did not keep up with the
+ * one-row loops: on a Xeon (2 vCPU, AVX-512) a 100 MB Q4_0 matrix read at 3.4 GB/s against the 14 GB/s a
+ * plain read loop gets, 8.6 GB/s with each block's lines asked for PREFETCH_AHEAD bytes ahead (1-16 KB all did
+ * about as well; 256 bytes was too close). A prefetch never faults, so reading past the last row is harmless.
+ */
+#define PREFETCH_AHEAD 2048
+INLINE void prefetch_block(const uint8_t *x, int64_t bytes) {
+    for (int64_t o = 0; o < bytes; o += 64) _mm_prefetch((const char *) x + PREFETCH_AHEAD + o, _MM_HINT_T0);
+}
+
 static inline uint32_t u32(const uint8_t *p) {
     uint32_t v;
     memcpy(&v, p, 4);

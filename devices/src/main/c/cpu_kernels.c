@@ -172,6 +172,7 @@ INLINE void k_quant(const uint8_t *w, enum k_format f, int32_t blocks, int32_t r
             __m128 sum = _mm_setzero_ps(); /* lane k: row r0 + k */
             for (int32_t b = 0; b < blocks; b++) {
                 const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
+                prefetch_block(x, bytes);
                 const int8_t *q8 = qa + (int64_t) r0 * width + 256 * b;
                 const int16_t *s = bs + per_block * ((int64_t) r0 * blocks + b);
                 int32_t isum[RB], mins[RB];
@@ -195,6 +196,7 @@ INLINE void k_quant(const uint8_t *w, enum k_format f, int32_t blocks, int32_t r
             float sum = 0;
             for (int32_t b = 0; b < blocks; b++) {
                 const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
+                prefetch_block(x, bytes);
                 const int8_t *q8 = qa + (int64_t) r * width + 256 * b;
                 const int16_t *s = bs + per_block * ((int64_t) r * blocks + b);
                 const float d_a = da[(int64_t) r * blocks + b];
@@ -278,6 +280,7 @@ INLINE void row32(const uint8_t *xr, int q4, int32_t blocks, const int8_t *qai, 
     for (int32_t b = 0; b < blocks; b++) {
         const uint8_t *x = xr + b * bytes;
         const float dw = f16(x);
+        prefetch_block(x, bytes);
         if (!q4 && n == 1) {
             /* one row of Q8_0: the Java kernel's own sequence, widened weights times the activations as shorts (ps8
              * holds them for Q8_0), is two instructions shorter than interleaving for maddubs */

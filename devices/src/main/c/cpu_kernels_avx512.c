@@ -65,6 +65,7 @@ INLINE void rows_n(const uint8_t *xr, const float *dw, int q4, int32_t blocks, c
     __m512 acc[RB8];
     for (int k = 0; k < n; k++) acc[k] = _mm512_setzero_ps();
     for (int32_t b = 0; b < blocks; b++) {
+        prefetch_block(xr + b * bytes, bytes);
         const __m512i w = weights(xr + b * bytes, q4, interleave);
         for (int k = 0; k < n; k++) {
             __m512i a = _mm512_loadu_si512((const void *) (a16 + (r0 + k) * width + 32 * b));
@@ -87,6 +88,7 @@ INLINE float one_row(const uint8_t *xr, int q4, int32_t blocks, const int16_t *a
 #pragma GCC unroll 2
     for (int32_t b = 0; b < blocks; b++) {
         const uint8_t *x = xr + b * bytes;
+        prefetch_block(x, bytes);
         __m512 f = _mm512_cvtepi32_ps(_mm512_madd_epi16(weights(x, q4, interleave), _mm512_loadu_si512((const void *) (a16 + r * width + 32 * b))));
         acc = _mm512_fmadd_ps(f, _mm512_set1_ps(f16(x) * da[r * blocks + b]), acc);
     }

@@ -119,6 +119,7 @@ INLINE void k_quant8(const uint8_t *w, enum k_format f, int32_t blocks, int32_t 
             __m256 sum = _mm256_setzero_ps(); /* lane k: row r0 + k */
             for (int32_t b = 0; b < blocks; b++) {
                 const uint8_t *x = w + ((int64_t) row * blocks + b) * bytes;
+                prefetch_block(x, bytes);
                 const int8_t *q8 = qa + (int64_t) r0 * width + 256 * b;
                 const int16_t *s = bs + per_block * ((int64_t) r0 * blocks + b);
                 const __m256 a = _mm256_i32gather_ps(da + (int64_t) r0 * blocks + b, rows8, 4);
