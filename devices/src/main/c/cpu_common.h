@@ -46,7 +46,7 @@ static inline float f16(const uint8_t *p) {
 /*
  * The weights stream from memory once per token, and the hardware prefetchers alone did not keep up with the
  * one-row loops: on a Xeon (2 vCPU, AVX-512) a 100 MB Q4_0 matrix read at 3.4 GB/s against the 14 GB/s a
- * plain read loop gets, 8.6 GB/s with each block's lines asked for PREFETCH_AHEAD bytes ahead (1-16 KB all did
+ * plain read loop gets, 7.8-8.8 GB/s with each block's lines asked for PREFETCH_AHEAD bytes ahead (0.5-16 KB all did
  * about as well; 256 bytes was too close). A prefetch never faults, so reading past the last row is harmless.
  */
 #define PREFETCH_AHEAD 2048
